@@ -20,7 +20,9 @@ export interface TEmbeddedPostgres {
 export const EMBEDDED_URL_PARAM = "pdx_embedded=1";
 
 /** Starts PGlite on `port` (0 = any free port). `dataDir` undefined keeps data in memory. */
-export async function startEmbeddedPostgres(opts: { dataDir?: string; port?: number } = {}): Promise<TEmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  opts: { dataDir?: string; port?: number } = {},
+): Promise<TEmbeddedPostgres> {
   const port = opts.port ?? 0;
   const chosen = port === 0 ? await freePort() : port;
   const db = opts.dataDir ? new PGlite(opts.dataDir) : new PGlite();

@@ -45,7 +45,10 @@ export async function runMigrations(pool: pg.Pool, dir: string): Promise<TMigrat
       await client.query("BEGIN");
       try {
         await client.query(sql);
-        await client.query("INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)", [file, checksum]);
+        await client.query("INSERT INTO schema_migrations (version, checksum) VALUES ($1, $2)", [
+          file,
+          checksum,
+        ]);
         await client.query("COMMIT");
       } catch (err) {
         await client.query("ROLLBACK");

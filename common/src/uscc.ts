@@ -15,7 +15,10 @@ export function usccCheckChar(first17: string): string {
   let sum = 0;
   for (let i = 0; i < 17; i++) {
     const v = USCC_CHARSET.indexOf(first17[i]!);
-    if (v < 0) throw new RangeError(`uscc: character ${JSON.stringify(first17[i])} at position ${i + 1} is not allowed`);
+    if (v < 0)
+      throw new RangeError(
+        `uscc: character ${JSON.stringify(first17[i])} at position ${i + 1} is not allowed`,
+      );
     sum += v * WEIGHTS[i]!;
   }
   return USCC_CHARSET[(31 - (sum % 31)) % 31]!;
@@ -39,9 +42,11 @@ export function usccProblem(code: string): string | null {
   if (typeof code !== "string") return "not a string";
   if (code.length !== 18) return `must be 18 characters, got ${code.length}`;
   for (let i = 0; i < 18; i++) {
-    if (!USCC_CHARSET.includes(code[i]!)) return `character ${JSON.stringify(code[i])} at position ${i + 1} is not allowed`;
+    if (!USCC_CHARSET.includes(code[i]!))
+      return `character ${JSON.stringify(code[i])} at position ${i + 1} is not allowed`;
   }
-  if (!/^\d{6}$/.test(code.slice(2, 8))) return "positions 3–8 must be a 6-digit administrative division code";
+  if (!/^\d{6}$/.test(code.slice(2, 8)))
+    return "positions 3–8 must be a 6-digit administrative division code";
   const expected = usccCheckChar(code.slice(0, 17));
   if (code[17] !== expected) return `check character should be ${expected}, got ${code[17]}`;
   return null;
@@ -53,7 +58,12 @@ export function isValidUscc(code: string): boolean {
 }
 
 /** Builds a complete code from its parts (organization code check char and USCC check char computed). */
-export function buildUscc(parts: { authority: string; entityType: string; division: string; orgBody8: string }): string {
+export function buildUscc(parts: {
+  authority: string;
+  entityType: string;
+  division: string;
+  orgBody8: string;
+}): string {
   const org = parts.orgBody8 + orgCodeCheckChar(parts.orgBody8);
   const first17 = parts.authority + parts.entityType + parts.division + org;
   return first17 + usccCheckChar(first17);
