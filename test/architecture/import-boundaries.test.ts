@@ -32,12 +32,14 @@ function sourceFiles(dir: string): string[] {
     if (["node_modules", ".next", "migrations"].includes(e.name)) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.(ts|tsx)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts")) out.push(p);
+    else if (/\.(ts|tsx)$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) && !e.name.endsWith(".d.ts"))
+      out.push(p);
   }
   return out;
 }
 
-const IMPORT_RE = /^\s*(import|export)\s+(type\s+)?[^;'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
+const IMPORT_RE =
+  /^\s*(import|export)\s+(type\s+)?[^;'"]*?from\s+["']([^"']+)["']|^\s*import\s+["']([^"']+)["']/gm;
 
 function violations(): string[] {
   const found: string[] = [];
@@ -63,7 +65,9 @@ function violations(): string[] {
         if (!target || target === folder || allowed.includes(target)) continue;
         // The web app may import the server's router TYPE only (compile-time, no runtime code).
         if (folder === "web" && target === "server" && typeOnly) continue;
-        found.push(`${relative(ROOT, file)} imports "${spec}" (${folder} may import: ${allowed.join(", ") || "nothing of ours"})`);
+        found.push(
+          `${relative(ROOT, file)} imports "${spec}" (${folder} may import: ${allowed.join(", ") || "nothing of ours"})`,
+        );
       }
     }
   }
@@ -76,7 +80,7 @@ describe("import boundaries (ARCHITECTURE.md)", () => {
   });
 
   it("the checker catches a forbidden import", () => {
-    const m = [..."import { x } from \"@pdx/enclave/src/app\";".matchAll(IMPORT_RE)][0]!;
+    const m = [...'import { x } from "@pdx/enclave/src/app";'.matchAll(IMPORT_RE)][0]!;
     expect(m[3]).toBe("@pdx/enclave/src/app");
     expect(PACKAGE_FOLDER["@pdx/enclave"]).toBe("enclave");
   });
