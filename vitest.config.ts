@@ -13,6 +13,7 @@ export default defineConfig({
       "products/**/*.test.ts",
       "test/integration/**/*.test.ts",
       "test/architecture/**/*.test.ts",
+      "web/lib/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**"],
     pool: "forks",

@@ -1,0 +1,15 @@
+import type { NextConfig } from "next";
+
+// This machine is offline beyond the package registries: never phone home.
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+
+const nextConfig: NextConfig = {
+  // Workspace packages ship TypeScript source; compile them with the app.
+  transpilePackages: ["@pdx/common"],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // The API server's address (API_URL) is read by the /trpc route at run time, never baked in.
+  typescript: { tsconfigPath: "tsconfig.json" },
+};
+
+export default nextConfig;
