@@ -1,0 +1,144 @@
+/**
+ * The enclave's HTTP face (thin transport over jobs/ and vault/):
+ *   GET  /health             — liveness
+ *   GET  /v1/identity        — public key and loaded datasets (unsigned)
+ *   POST /v1/jobs/aggregate  — signed; ZAggregateJobRequest → ZAggregateJobResponse
+ * Every refusal is a ZEnclaveError body with the status from http/error-response.ts.
+ */
+import { keyIdOf, publicKeyOf } from "@pdx/common/ed25519";
+import {
+  type TEnclaveIdentity,
+  ZAggregateJobRequest,
+  ZAggregateJobResponse,
+  ZEnclaveIdentity,
+} from "@pdx/common/enclave-api";
+import { DEFAULT_REQUEST_WINDOW_MS, type TNonceStore } from "@pdx/common/signed-request";
+import express, { type ErrorRequestHandler, type Express } from "express";
+import { requireSignedRequest, type TVerifiedRequestLocals } from "./auth/require-signed-request";
+import { EnclaveError } from "./errors";
+import { toErrorResponse } from "./http/error-response";
+import { runAggregateJob } from "./jobs/aggregate";
+import { jsonLineLog, sqlStateOf, type TEnclaveLog } from "./log";
+import type { Vault } from "./vault/vault";
+
+export interface TEnclaveAppDeps {
+  vault: Vault;
+  /** The enclave's ed25519 secret key (hex) that signs receipts. */
+  signingKey: string;
+  /** Public keys (hex) of the clients allowed to submit jobs. */
+  trustedClientKeys: readonly string[];
+  log?: TEnclaveLog;
+  /** Accepted distance of a request's timestamp from the enclave clock (default ±30 s). */
+  requestWindowMs?: number;
+  /** Largest accepted request body (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Clock for signature windows and receipts (tests). */
+  now?: () => Date;
+  /** Nonce store (default: the vault's, so replays are refused across restarts). */
+  nonces?: TNonceStore;
+}
+
+/** Turns zod issues into a message naming the offending paths (never the values). */
+function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join(".") || "(body)"}: ${i.message}`)
+    .join("; ");
+}
+
+/** Creates the Express app; listening is the caller's business (port 0 in tests). */
+export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
+  const log = deps.log ?? jsonLineLog;
+  const now = deps.now ?? (() => new Date());
+  const windowMs = deps.requestWindowMs ?? DEFAULT_REQUEST_WINDOW_MS;
+  const publicKey = publicKeyOf(deps.signingKey);
+  const signer = { secretKey: deps.signingKey, publicKey };
+  const nonces = deps.nonces ?? deps.vault.nonceStore({ windowMs, now: () => now().getTime() });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.get("/health", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  app.get("/v1/identity", async (_req, res) => {
+    const identity: TEnclaveIdentity = ZEnclaveIdentity.parse({
+      publicKey,
+      keyId: keyIdOf(publicKey),
+      datasets: await deps.vault.listDatasets(),
+    });
+    res.json(identity);
+  });
+
+  app.post(
+    "/v1/jobs/aggregate",
+    express.raw({ type: () => true, limit: deps.maxBodyBytes ?? 64 * 1024 }),
+    requireSignedRequest({
+      trustedKeys: deps.trustedClientKeys,
+      nonces,
+      windowMs,
+      now: () => now().getTime(),
+    }),
+    async (_req, res) => {
+      const started = performance.now();
+      const { rawBody } = res.locals as TVerifiedRequestLocals;
+      let json: unknown;
+      try {
+        json = JSON.parse(rawBody);
+      } catch {
+        throw new EnclaveError("INVALID_REQUEST", "request body is not valid JSON");
+      }
+      const parsed = ZAggregateJobRequest.safeParse(json);
+      if (!parsed.success) throw new EnclaveError("INVALID_REQUEST", describeIssues(parsed.error.issues));
+      const request = parsed.data;
+      const result = await runAggregateJob({ vault: deps.vault, signer, now }, request);
+      const response = ZAggregateJobResponse.parse(result.response);
+      log({
+        event: "job",
+        jobId: request.jobId,
+        product: request.product,
+        dataset: `${request.datasetCode}@${result.datasetVersion}`,
+        rowsRead: result.rowsRead,
+        releasedCells: response.suppression.releasedCells,
+        suppressedCells: response.suppression.suppressedCells,
+        ms: Math.round(performance.now() - started),
+      });
+      res.json(response);
+    },
+  );
+
+  app.use((req, res) => {
+    log({ event: "refused", code: "INVALID_REQUEST", status: 404, path: logPath(req.path) });
+    res.status(404).json({ error: { code: "INVALID_REQUEST", message: "no such endpoint" } });
+  });
+
+  const onError: ErrorRequestHandler = (err, req, res, _next) => {
+    const { status, body, internal } = toErrorResponse(err);
+    if (internal) {
+      log({
+        event: "internal_error",
+        path: logPath(req.path),
+        errorName: errorNameOf(err),
+        sqlState: sqlStateOf(err),
+      });
+    } else {
+      log({ event: "refused", code: body.error.code, status, path: logPath(req.path) });
+    }
+    if (res.headersSent) return;
+    res.status(status).json(body);
+  };
+  app.use(onError);
+  return app;
+}
+
+/** Request path for the log: bounded, printable. */
+function logPath(path: string): string {
+  return path.replace(/[^\x21-\x7e]/g, "?").slice(0, 120);
+}
+
+function errorNameOf(err: unknown): string {
+  const name = err instanceof Error ? err.constructor.name : typeof err;
+  return /^[A-Za-z0-9_]{1,60}$/.test(name) ? name : "Unknown";
+}

@@ -1,0 +1,60 @@
+import { generateKeyPair } from "@pdx/common/ed25519";
+import { ConfigError, parseConfig } from "@pdx/common/env";
+import { describe, expect, it } from "vitest";
+import { ZEnclaveConfig } from "./config";
+
+const enclave = generateKeyPair();
+const clientA = generateKeyPair();
+const clientB = generateKeyPair();
+const base = {
+  VAULT_DATABASE_URL: "postgres://postgres@127.0.0.1:55433/postgres",
+  ENCLAVE_SIGNING_KEY: enclave.secretKey,
+  ENCLAVE_TRUSTED_CLIENT_KEYS: clientA.publicKey,
+};
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(ZEnclaveConfig, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("ZEnclaveConfig", () => {
+  it("applies the defaults", () => {
+    expect(parseConfig(ZEnclaveConfig, base)).toEqual({
+      ...base,
+      ENCLAVE_PORT: 4100,
+      ENCLAVE_HOST: "127.0.0.1",
+      ENCLAVE_TRUSTED_CLIENT_KEYS: [clientA.publicKey],
+      ENCLAVE_SEED_LEGAL_ENTITIES: 100_000,
+    });
+  });
+
+  it("splits trusted keys on commas, trims and lower-cases them", () => {
+    const config = parseConfig(ZEnclaveConfig, {
+      ...base,
+      ENCLAVE_TRUSTED_CLIENT_KEYS: ` ${clientA.publicKey.toUpperCase()} ,${clientB.publicKey},`,
+    });
+    expect(config.ENCLAVE_TRUSTED_CLIENT_KEYS).toEqual([clientA.publicKey, clientB.publicKey]);
+  });
+
+  it("names each bad variable without its value", () => {
+    const found = problems({
+      ...base,
+      ENCLAVE_SIGNING_KEY: "secret-ish-value",
+      ENCLAVE_TRUSTED_CLIENT_KEYS: ",",
+    });
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^ENCLAVE_SIGNING_KEY: /);
+    expect(found[1]).toMatch(/^ENCLAVE_TRUSTED_CLIENT_KEYS: must list at least one/);
+    expect(found.join("\n")).not.toContain("secret-ish-value");
+  });
+
+  it("treats an empty variable as unset", () => {
+    expect(problems({ ...base, VAULT_DATABASE_URL: "" })[0]).toMatch(/^VAULT_DATABASE_URL: is required/);
+    expect(parseConfig(ZEnclaveConfig, { ...base, ENCLAVE_PORT: "" }).ENCLAVE_PORT).toBe(4100);
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The enclave's configuration, read once from the environment at start. A bad value stops the
+ * process naming the variable; secret values are never echoed.
+ */
+import { z } from "zod";
+
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
+
+/** Treats an empty variable like an unset one (launchers pass "" to clear a value). */
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+
+/** Environment of the enclave process; see main.ts for how each value is used. */
+export const ZEnclaveConfig = z.object({
+  ENCLAVE_PORT: z.preprocess(
+    unsetIfEmpty,
+    z.coerce.number().int().min(0).max(65535, "must be a port number (0–65535)").default(4100),
+  ),
+  ENCLAVE_HOST: z.preprocess(unsetIfEmpty, z.string().min(1).default("127.0.0.1")),
+  VAULT_DATABASE_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: "is required (postgres:// URL of the vault database)" })
+      .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgres:// URL"),
+  ),
+  ENCLAVE_SIGNING_KEY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: "is required (the enclave's ed25519 secret key, 64 hex characters)" })
+      .regex(HEX_KEY, "must be 64 hex characters (an ed25519 secret key)")
+      .transform((k) => k.toLowerCase()),
+  ),
+  ENCLAVE_TRUSTED_CLIENT_KEYS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: "is required (comma-separated ed25519 public keys of trusted clients)" })
+      .transform((s) =>
+        s
+          .split(",")
+          .map((k) => k.trim())
+          .filter((k) => k !== ""),
+      )
+      .pipe(
+        z
+          .array(z.string().regex(HEX_KEY, "each key must be 64 hex characters (an ed25519 public key)"))
+          .min(1, "must list at least one ed25519 public key")
+          .transform((keys) => keys.map((k) => k.toLowerCase())),
+      ),
+  ),
+  ENCLAVE_SEED_LEGAL_ENTITIES: z.preprocess(
+    unsetIfEmpty,
+    z.coerce
+      .number()
+      .int("must be a whole number")
+      .min(1, "must be at least 1")
+      .max(5_000_000, "must be at most 5,000,000")
+      .default(100_000),
+  ),
+});
+export type TEnclaveConfig = z.infer<typeof ZEnclaveConfig>;

@@ -1,0 +1,46 @@
+/**
+ * The enclave's log: one JSON line per event, built from an allow-list of fields per event kind.
+ * Nothing else can be logged — no request bodies, row values, SQL text, error messages or keys —
+ * because the types admit only these shapes.
+ */
+
+export type TEnclaveLogEvent =
+  | {
+      event: "job";
+      jobId: string;
+      product: string;
+      dataset: string;
+      rowsRead: number;
+      releasedCells: number;
+      suppressedCells: number;
+      ms: number;
+    }
+  | { event: "refused"; code: string; status: number; path: string }
+  | { event: "internal_error"; path: string; errorName: string; sqlState?: string }
+  | {
+      event: "vault_ingest";
+      dataset: string;
+      version: string;
+      status: "loaded" | "already-loaded";
+      rows: number;
+      ms: number;
+    }
+  | { event: "vault_migrations"; applied: number; alreadyApplied: number }
+  | { event: "vault_pool_error"; sqlState?: string }
+  | { event: "listening"; url: string }
+  | { event: "ready"; ms: number }
+  | { event: "stopping"; signal: string };
+
+/** Receives one event; implementations must not add fields. */
+export type TEnclaveLog = (event: TEnclaveLogEvent) => void;
+
+/** Writes each event as one JSON line on stdout, with a timestamp. */
+export const jsonLineLog: TEnclaveLog = (event) => {
+  process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`);
+};
+
+/** SQLSTATE of a pg error, if it is one (safe to log: a five-character class code). */
+export function sqlStateOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * The demo organizations, their users and the marketplace's catalog entry for the legal-entity
+ * base library (LE-BASE). Plain data, deterministic: the server's `seedDemoData` upserts it at
+ * start. Every organization carries a valid unified social credit code (GB 32100), built with
+ * common/uscc so the check characters are computed, never typed in.
+ */
+import { buildUscc } from "@pdx/common/uscc";
+
+/** The password of every demo user. Demo only — never reuse it anywhere real. */
+export const DEMO_PASSWORD = "Demo#2026";
+
+/** What part an organization plays in the marketplace. */
+export type TOrganizationType = "data_source" | "regulator" | "operator" | "buyer" | "auditor";
+
+/** What a user may do; usually follows the organization's type ("admin" is the platform's). */
+export type TUserRole = "buyer" | "operator" | "data_source" | "regulator" | "auditor" | "admin";
+
+export interface TDemoOrganization {
+  /** Stable seed key; products name their operator by it. */
+  key: string;
+  name: string;
+  nameEn: string;
+  type: TOrganizationType;
+  /** Unified social credit code (统一社会信用代码), valid per GB 32100. */
+  uscc: string;
+}
+
+export interface TDemoUser {
+  email: string;
+  displayName: string;
+  role: TUserRole;
+  orgKey: string;
+}
+
+/** Shenzhen (鹏城) municipal division code, positions 3–8 of every demo code. */
+const CITY_DIVISION = "440300";
+
+export const DEMO_ORGANIZATIONS: readonly TDemoOrganization[] = [
+  {
+    key: "market-regulation",
+    name: "市市场监督管理局",
+    nameEn: "Municipal Administration for Market Regulation",
+    type: "data_source",
+    // 1 = organization-establishment authority, 1 = government organ (机关)
+    uscc: buildUscc({ authority: "1", entityType: "1", division: CITY_DIVISION, orgBody8: "00750012" }),
+  },
+  {
+    key: "data-bureau",
+    name: "市数据局",
+    nameEn: "Municipal Data Bureau",
+    type: "regulator",
+    uscc: buildUscc({ authority: "1", entityType: "1", division: CITY_DIVISION, orgBody8: "00750037" }),
+  },
+  {
+    key: "city-data-operator",
+    name: "城市数据运营有限公司",
+    nameEn: "City Data Operation Co., Ltd.",
+    type: "operator",
+    // 9 = market regulation (industry & commerce), 1 = enterprise
+    uscc: buildUscc({ authority: "9", entityType: "1", division: CITY_DIVISION, orgBody8: "35926174" }),
+  },
+  {
+    key: "pengcheng-bank",
+    name: "鹏城商业银行股份有限公司",
+    nameEn: "Pengcheng Commercial Bank Co., Ltd.",
+    type: "buyer",
+    uscc: buildUscc({ authority: "9", entityType: "1", division: CITY_DIVISION, orgBody8: "19228508" }),
+  },
+  {
+    key: "xinheng-cpa",
+    name: "信衡会计师事务所",
+    nameEn: "Xinheng Certified Public Accountants",
+    type: "auditor",
+    uscc: buildUscc({ authority: "9", entityType: "1", division: CITY_DIVISION, orgBody8: "67130952" }),
+  },
+];
+
+export const DEMO_USERS: readonly TDemoUser[] = [
+  {
+    email: "source@demo.pdx.cn",
+    displayName: "林静（数据处）",
+    role: "data_source",
+    orgKey: "market-regulation",
+  },
+  {
+    email: "regulator@demo.pdx.cn",
+    displayName: "周明（数据要素处）",
+    role: "regulator",
+    orgKey: "data-bureau",
+  },
+  {
+    email: "operator@demo.pdx.cn",
+    displayName: "陈涛（产品部）",
+    role: "operator",
+    orgKey: "city-data-operator",
+  },
+  { email: "buyer@demo.pdx.cn", displayName: "王芳（风险管理部）", role: "buyer", orgKey: "pengcheng-bank" },
+  { email: "auditor@demo.pdx.cn", displayName: "赵磊（审计部）", role: "auditor", orgKey: "xinheng-cpa" },
+];
+
+export interface TDatasetCatalogEntry {
+  code: string;
+  name: { zh: string; en: string };
+  description: { zh: string; en: string };
+  /** Seed key of the data-source organization that holds the dataset. */
+  sourceOrgKey: string;
+  fields: readonly {
+    name: string;
+    label: { zh: string; en: string };
+    type: "text" | "integer" | "numeric" | "date";
+  }[];
+}
+
+/** The catalog entry for the legal-entity base library (its rows live only in the enclave's vault). */
+export const LE_BASE_DATASET: TDatasetCatalogEntry = {
+  code: "LE-BASE",
+  name: { zh: "法人基础库", en: "Legal-entity base library" },
+  description: {
+    zh: "全市企业法人登记信息：统一社会信用代码、名称、所属行政区、行业、注册资本、成立日期、登记状态。",
+    en: "Registration data of every enterprise in the city: unified social credit code, name, district, industry, registered capital, founding date, status.",
+  },
+  sourceOrgKey: "market-regulation",
+  fields: [
+    { name: "uscc", label: { zh: "统一社会信用代码", en: "Unified social credit code" }, type: "text" },
+    { name: "name", label: { zh: "企业名称", en: "Name" }, type: "text" },
+    { name: "district", label: { zh: "所属行政区", en: "District" }, type: "text" },
+    { name: "industry", label: { zh: "所属行业", en: "Industry" }, type: "text" },
+    {
+      name: "registered_capital",
+      label: { zh: "注册资本（万元）", en: "Registered capital (10k CNY)" },
+      type: "numeric",
+    },
+    { name: "founded_on", label: { zh: "成立日期", en: "Founded on" }, type: "date" },
+    { name: "status", label: { zh: "登记状态", en: "Registration status" }, type: "text" },
+  ],
+};
+
+/** Every dataset the marketplace catalogs. */
+export const DEMO_DATASETS: readonly TDatasetCatalogEntry[] = [LE_BASE_DATASET];
