@@ -1,0 +1,8 @@
+/** Every product manifest the marketplace lists (seeded into the catalog at server start). */
+import { leDistrictIndustryManifest } from "./le-district-industry/manifest";
+import type { TProductManifest } from "./manifest";
+
+export * from "./manifest";
+
+/** All product manifests, validated at import time. */
+export const PRODUCT_MANIFESTS: readonly TProductManifest[] = [leDistrictIndustryManifest];

@@ -1,0 +1,258 @@
+/**
+ * Verifies one usage record end to end, trusting nothing the database says about itself:
+ * 1. record_hash — the hash recomputed from the record's stored fields equals the hash that was
+ *    recorded (and anchored);
+ * 2. receipt_signature — the enclave's signature over the stored receipt verifies with the
+ *    enclave's public key, and the receipt says what the record says (dataset, fields, rows
+ *    read, output and request hashes, product);
+ * 3. chain_root — the root read from the chain for the record's batch equals the root rebuilt
+ *    from the batch's records;
+ * 4. merkle_proof — the leaf of the RECOMPUTED hash with the rebuilt proof leads to the chain's
+ *    root, checked here and by the contract (verifyRecord).
+ * Any altered field fails 1, and so 4. The verdict is "pending" while the record awaits its batch.
+ */
+import { keyIdOf } from "@pdx/common/ed25519";
+import { buildMerkleTree, merkleLeaf, verifyMerkleProof } from "@pdx/common/merkle";
+import { verifyReceipt } from "@pdx/common/receipt";
+import { ChainError, type TChainClient, type THex32 } from "../../chain";
+import type { TQueryable } from "../../db";
+import { DomainError } from "../domain-error";
+import {
+  type TUsageRecordContentRow,
+  USAGE_RECORD_CONTENT_COLUMNS,
+  usageRecordContentFromRow,
+  usageRecordHash,
+} from "../usage/usage-record";
+import { getUsageRecordDetail, type TUsageRecordDetail } from "./usage-records";
+
+export type TVerificationCheckName = "record_hash" | "receipt_signature" | "merkle_proof" | "chain_root";
+
+export interface TVerificationCheck {
+  name: TVerificationCheckName;
+  ok: boolean;
+  detail: string;
+}
+
+export interface TAnchorView {
+  batchId: string;
+  root: string;
+  txHash: string;
+  blockNumber: number;
+  contractAddress: string;
+  chainId: string;
+  anchoredAt: string;
+}
+
+export interface TUsageRecordVerification {
+  record: TUsageRecordDetail;
+  checks: TVerificationCheck[];
+  anchor: TAnchorView | null;
+  verdict: "verified" | "failed" | "pending";
+}
+
+export interface TVerifyDeps {
+  db: TQueryable;
+  chain: TChainClient;
+  /** The enclave's ed25519 public key (hex) that signs receipts. */
+  enclavePublicKey: string;
+}
+
+interface TBatchRow {
+  id: string;
+  root: string;
+  record_count: number;
+  tx_hash: string;
+  block_number: string;
+  contract_address: string;
+  chain_id: string;
+  anchored_at: Date;
+}
+
+/** Verifies usage record `id`; NOT_FOUND when it does not exist. */
+export async function verifyUsageRecord(deps: TVerifyDeps, id: string): Promise<TUsageRecordVerification> {
+  const record = await getUsageRecordDetail(deps.db, id);
+  const { rows } = await deps.db.query<TUsageRecordContentRow & { record_hash: string }>(
+    `SELECT ${USAGE_RECORD_CONTENT_COLUMNS}, r.record_hash FROM usage_records r WHERE r.id = $1::bigint`,
+    [id],
+  );
+  const row = rows[0];
+  if (!row) throw new DomainError("NOT_FOUND", "usage record not found");
+  const { content, receiptValid } = usageRecordContentFromRow(row);
+
+  // 1. record hash, recomputed from the stored fields
+  const recomputedHash = usageRecordHash(content);
+  const hashOk = recomputedHash === row.record_hash;
+  const checks: TVerificationCheck[] = [
+    {
+      name: "record_hash",
+      ok: hashOk,
+      detail: hashOk
+        ? `the hash of the recorded fields (${short(recomputedHash)}) matches the recorded hash`
+        : `the recorded fields hash to ${short(recomputedHash)}, not the recorded ${short(row.record_hash)}: the record was altered after it was written`,
+    },
+  ];
+
+  // 2. the enclave's receipt: signature, and agreement with the record
+  checks.push(receiptCheck(content, receiptValid, deps.enclavePublicKey));
+
+  // 3 + 4. batch, chain root, Merkle proof
+  if (record.batchId === null || record.leafIndex === null) {
+    checks.push(
+      { name: "chain_root", ok: false, detail: "not anchored yet: the record awaits the next batch" },
+      { name: "merkle_proof", ok: false, detail: "not anchored yet: no batch, so no proof" },
+    );
+    const verdict = checks.slice(0, 2).every((c) => c.ok) ? "pending" : "failed";
+    return { record, checks, anchor: null, verdict };
+  }
+
+  const { rows: batchRows } = await deps.db.query<TBatchRow>(
+    `SELECT id::text AS id, root, record_count, tx_hash, block_number::text AS block_number, contract_address,
+            chain_id, anchored_at
+       FROM usage_batches WHERE id = $1::bigint`,
+    [record.batchId],
+  );
+  const batch = batchRows[0];
+  if (!batch) {
+    checks.push(
+      { name: "chain_root", ok: false, detail: `batch ${record.batchId} is missing from the database` },
+      { name: "merkle_proof", ok: false, detail: "no batch, so no proof" },
+    );
+    return { record, checks, anchor: null, verdict: "failed" };
+  }
+  const anchor: TAnchorView = {
+    batchId: batch.id,
+    root: batch.root,
+    txHash: batch.tx_hash,
+    blockNumber: Number(batch.block_number),
+    contractAddress: batch.contract_address,
+    chainId: batch.chain_id,
+    anchoredAt: batch.anchored_at.toISOString(),
+  };
+
+  // The batch's leaves, in leaf order, from the hashes recorded for its records; this record's
+  // leaf comes from its RECOMPUTED hash.
+  const { rows: members } = await deps.db.query<{ id: string; record_hash: string; leaf_index: number }>(
+    "SELECT id::text AS id, record_hash, leaf_index FROM usage_records WHERE batch_id = $1::bigint ORDER BY leaf_index",
+    [batch.id],
+  );
+  const contiguous = members.every((m, i) => m.leaf_index === i);
+  const storedLeaves = members.map((m) => merkleLeaf(m.record_hash));
+  const storedTree = storedLeaves.length > 0 && contiguous ? buildMerkleTree(storedLeaves) : null;
+  const leaf = merkleLeaf(recomputedHash);
+  const proof = storedTree ? storedTree.proof(record.leafIndex) : [];
+
+  const batchIdBig = BigInt(batch.id);
+  let onChainRoot: THex32 | null = null;
+  let contractSays = false;
+  let chainProblem: string | null = null;
+  try {
+    const onChain = await deps.chain.readBatch(batchIdBig);
+    onChainRoot = onChain?.root ?? null;
+    if (onChain) contractSays = await deps.chain.verifyRecordOnChain(batchIdBig, leaf, proof);
+  } catch (err) {
+    if (err instanceof ChainError && err.code === "CONTRACT_MISSING") {
+      chainProblem =
+        "the UsageAnchor contract is not on the chain (was the chain reset without re-anchoring?)";
+    } else if (err instanceof ChainError) {
+      throw new DomainError(
+        "CHAIN_UNAVAILABLE",
+        "the chain cannot be reached to verify this record; please try again later",
+        `verify ${id}: ${err.code}`,
+      );
+    } else {
+      throw err;
+    }
+  }
+
+  // 3. chain root
+  let rootCheck: TVerificationCheck;
+  if (chainProblem) rootCheck = { name: "chain_root", ok: false, detail: chainProblem };
+  else if (onChainRoot === null) {
+    rootCheck = {
+      name: "chain_root",
+      ok: false,
+      detail: `batch ${batch.id} has no root on chain ${batch.chain_id}`,
+    };
+  } else if (!storedTree || members.length !== batch.record_count) {
+    rootCheck = {
+      name: "chain_root",
+      ok: false,
+      detail: `batch ${batch.id} should hold ${batch.record_count} records in leaf order; the database holds ${members.length}`,
+    };
+  } else {
+    const matches = onChainRoot === storedTree.root.toLowerCase() && onChainRoot === batch.root.toLowerCase();
+    rootCheck = {
+      name: "chain_root",
+      ok: matches,
+      detail: matches
+        ? `the root read from chain ${batch.chain_id} (contract ${batch.contract_address}) for batch ${batch.id} equals the root rebuilt from its ${members.length} records`
+        : `the root on chain (${short(onChainRoot)}) differs from the root rebuilt from the database (${short(storedTree.root)})`,
+    };
+  }
+
+  // 4. Merkle proof of the recomputed leaf, off-chain and by the contract
+  let proofCheck: TVerificationCheck;
+  if (onChainRoot === null) {
+    proofCheck = { name: "merkle_proof", ok: false, detail: "no root on chain to prove against" };
+  } else {
+    const offChain = verifyMerkleProof(leaf, proof, onChainRoot);
+    const ok = offChain && contractSays;
+    proofCheck = {
+      name: "merkle_proof",
+      ok,
+      detail: ok
+        ? `the record's leaf (#${record.leafIndex}) with a ${proof.length}-step proof leads to the root on chain; the contract agrees`
+        : `the record's leaf does not lead to the root on chain (checked here: ${offChain ? "ok" : "fails"}; by the contract: ${contractSays ? "ok" : "fails"})`,
+    };
+  }
+  checks.push(rootCheck, proofCheck);
+
+  return { record, checks, anchor, verdict: checks.every((c) => c.ok) ? "verified" : "failed" };
+}
+
+function receiptCheck(
+  content: ReturnType<typeof usageRecordContentFromRow>["content"],
+  receiptValid: boolean,
+  enclavePublicKey: string,
+): TVerificationCheck {
+  if (!receiptValid) {
+    return { name: "receipt_signature", ok: false, detail: "the stored receipt is malformed" };
+  }
+  const signed = content.receipt;
+  if (!verifyReceipt(signed, enclavePublicKey)) {
+    const wrongKey = signed.receipt.enclaveKeyId !== keyIdOf(enclavePublicKey);
+    return {
+      name: "receipt_signature",
+      ok: false,
+      detail: wrongKey
+        ? `the receipt names enclave key ${signed.receipt.enclaveKeyId}, not the enclave's key ${keyIdOf(enclavePublicKey)}`
+        : "the enclave's signature does not verify over the stored receipt",
+    };
+  }
+  const r = signed.receipt;
+  const mismatches: string[] = [];
+  if (r.product !== `${content.productCode}@${content.productVersion}`) mismatches.push("product");
+  if (r.datasetCode !== content.datasetCode) mismatches.push("dataset code");
+  if (r.datasetVersion !== content.datasetVersion) mismatches.push("dataset version");
+  if (JSON.stringify(r.fields) !== JSON.stringify(content.fields)) mismatches.push("fields");
+  if (r.rowsRead !== content.rowsRead) mismatches.push("rows read");
+  if (r.outputHash !== content.outputHash) mismatches.push("output hash");
+  if (r.requestHash !== content.requestHash) mismatches.push("request hash");
+  if (r.jobId !== content.runId) mismatches.push("job id");
+  if (mismatches.length > 0) {
+    return {
+      name: "receipt_signature",
+      ok: false,
+      detail: `the enclave's signature is valid, but the record differs from the signed receipt in: ${mismatches.join(", ")}`,
+    };
+  }
+  return {
+    name: "receipt_signature",
+    ok: true,
+    detail: `signed by enclave key ${r.enclaveKeyId}; the receipt matches the record (${r.rowsRead} rows read, ${r.fields.length} fields)`,
+  };
+}
+
+function short(hash: string): string {
+  return hash.length > 18 ? `${hash.slice(0, 10)}…${hash.slice(-6)}` : hash;
+}

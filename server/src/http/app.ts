@@ -1,0 +1,118 @@
+/**
+ * The HTTP face of the server: Express with /health and /trpc. Thin: it reads the session
+ * cookie, the CSRF header and the Origin, builds the tRPC context, and writes the session
+ * cookie (httpOnly, SameSite=Strict, Path=/, Secure when configured). CORS is never enabled, so
+ * a page from another origin can neither read responses nor send the x-pdx-csrf header.
+ */
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import express, { type Express, type Response } from "express";
+import { DbError } from "../db";
+import { DomainError } from "../domain/domain-error";
+import { appRouter } from "../trpc/app-router";
+import {
+  createContext,
+  type TRequestInfo,
+  type TServerDeps,
+  type TSessionCookieWriter,
+} from "../trpc/context";
+
+/** Name of the session cookie. */
+export const SESSION_COOKIE = "pdx_session";
+/** Largest request body accepted by /trpc. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface TServerAppOptions {
+  /** Adds `Secure` to the session cookie (COOKIE_SECURE=true; needs HTTPS in front). */
+  cookieSecure: boolean;
+}
+
+/** Reads one cookie from a Cookie header (RFC 6265 pairs; the value is not decoded). */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq < 0) continue;
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() || null;
+  }
+  return null;
+}
+
+function cookieWriter(res: Response, secure: boolean): TSessionCookieWriter {
+  const base = { httpOnly: true, sameSite: "strict" as const, path: "/", secure };
+  return {
+    setSession(token, expiresAt) {
+      res.cookie(SESSION_COOKIE, token, { ...base, expires: expiresAt });
+    },
+    clearSession() {
+      res.clearCookie(SESSION_COOKIE, base);
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return typeof value === "string" ? value : null;
+}
+
+/** Builds the Express app (does not listen). */
+export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Express {
+  const log = deps.log ?? ((line: string) => console.error(line));
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Cache-Control", "no-store");
+    next();
+  });
+
+  app.get("/health", (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  app.use(
+    "/trpc",
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: MAX_BODY_BYTES,
+      createContext: ({ req, res }) => {
+        const request: TRequestInfo = {
+          sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
+          csrfHeader: headerValue(req.headers["x-pdx-csrf"]),
+          origin: headerValue(req.headers.origin),
+        };
+        return createContext(deps, request, cookieWriter(res, opts.cookieSecure));
+      },
+      onError: ({ error, path }) => {
+        const cause = error.cause;
+        if (cause instanceof DomainError) {
+          if (cause.internalDetail) log(`[trpc] ${path ?? "?"} ${cause.code}: ${cause.internalDetail}`);
+          return;
+        }
+        if (error.code !== "INTERNAL_SERVER_ERROR") return;
+        // Never the parameters of a query; DbError messages carry only SQLSTATE and constraint.
+        const what =
+          cause instanceof DbError ? `${cause.name} ${cause.code}: ${cause.message}` : describe(cause);
+        log(`[trpc] ${path ?? "?"} internal error: ${what}`);
+      },
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { message: "not found" } });
+  });
+  // Express's own error handler would print a stack trace page; answer plainly instead.
+  app.use((err: unknown, _req: express.Request, res: Response, _next: express.NextFunction) => {
+    const status =
+      typeof (err as { status?: unknown })?.status === "number" ? (err as { status: number }).status : 500;
+    log(`[http] ${status}: ${describe(err)}`);
+    res.status(status).json({ error: { message: status >= 500 ? "internal error" : "bad request" } });
+  });
+  return app;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error)
+    return `${err.name}: ${err.message}${err.stack ? `\n${err.stack.split("\n").slice(1, 6).join("\n")}` : ""}`;
+  return typeof err;
+}

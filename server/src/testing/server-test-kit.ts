@@ -1,0 +1,132 @@
+/**
+ * Test support for server tests: a fresh migrated and seeded database (createTestDatabase:
+ * PGlite, or a real PostgreSQL when DATABASE_URL is set), server deps around it, and callers
+ * signed in as any demo user through the real sign-in. Test-only; never imported by the server.
+ */
+import { generateKeyPair } from "@pdx/common/ed25519";
+import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
+import { DEMO_PASSWORD } from "@pdx/seeds/demo-organizations";
+import { createChainClient, DEV_CHAIN_ACCOUNT0_PRIVATE_KEY, type TChainClient } from "../chain";
+import { createDb, type TDb } from "../db";
+import { hashPassword } from "../domain/auth/password";
+import { login } from "../domain/auth/sessions";
+import { orgIdFor, seedDemoData } from "../domain/seed/seed-demo-data";
+import { stableUuid } from "../domain/seed/stable-id";
+import { createEnclaveClient, type TEnclaveClient } from "../enclave-client";
+import { createAppCaller } from "../trpc/app-router";
+import { createContext, type TServerDeps } from "../trpc/context";
+
+export interface TServerTestKit {
+  database: TTestDatabase;
+  db: TDb;
+  deps: TServerDeps;
+  /** A tRPC caller signed in as `email` (password Demo#2026), or anonymous for null. */
+  callerAs(
+    email: string | null,
+    request?: { csrfHeader?: string | null; origin?: string | null },
+  ): Promise<TCaller>;
+  /** Closes the pool and drops the database (the chain client is closed too). */
+  close(): Promise<void>;
+}
+
+export type TCaller = ReturnType<typeof createAppCaller>;
+
+export interface TServerTestKitOptions {
+  enclave?: TEnclaveClient;
+  enclavePublicKey?: string;
+  chain?: TChainClient;
+  now?: () => Date;
+}
+
+/** E-mail of the admin user addAdminUser creates. */
+export const TEST_ADMIN_EMAIL = "admin@test.pdx.cn";
+
+/** Creates the kit. Without an enclave or chain, clients pointing at closed ports are used. */
+export async function createServerTestKit(opts: TServerTestKitOptions = {}): Promise<TServerTestKit> {
+  const database = await createTestDatabase();
+  const db = createDb(database.url, { log: () => {} });
+  await db.migrate();
+  await seedDemoData(db);
+  const enclavePublicKey = opts.enclavePublicKey ?? generateKeyPair().publicKey;
+  const chain =
+    opts.chain ??
+    createChainClient({ rpcUrl: "http://127.0.0.1:9", privateKey: DEV_CHAIN_ACCOUNT0_PRIVATE_KEY });
+  const deps: TServerDeps = {
+    db,
+    enclave:
+      opts.enclave ??
+      createEnclaveClient({
+        baseUrl: "http://127.0.0.1:9",
+        serverSigningKey: generateKeyPair().secretKey,
+        enclavePublicKey,
+        timeoutMs: 2000,
+      }),
+    chain,
+    enclavePublicKey,
+    sessionTtlMinutes: 480,
+    allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
+    now: opts.now,
+    log: () => {},
+  };
+  return {
+    database,
+    db,
+    deps,
+    async callerAs(email, request = {}) {
+      let token: string | null = null;
+      if (email) {
+        token = (await login(db, { email, password: DEMO_PASSWORD }, { ttlMinutes: 480, now: opts.now?.() }))
+          .token;
+      }
+      const ctx = await createContext(
+        deps,
+        {
+          sessionToken: token,
+          csrfHeader: request.csrfHeader === undefined ? "1" : request.csrfHeader,
+          origin: request.origin ?? null,
+        },
+        { setSession() {}, clearSession() {} },
+      );
+      return createAppCaller(ctx);
+    },
+    async close() {
+      await chain.close();
+      await db.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Adds a platform organization with an admin user (password Demo#2026) for permission tests. */
+export async function addAdminUser(db: TDb): Promise<void> {
+  const orgId = stableUuid("org:test-platform");
+  await db.query(
+    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, 'test-platform', '平台', 'Platform', 'platform')
+     ON CONFLICT (id) DO NOTHING`,
+    [orgId],
+  );
+  await db.query(
+    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'Admin', 'admin', $4)
+     ON CONFLICT (id) DO NOTHING`,
+    [stableUuid(`user:${TEST_ADMIN_EMAIL}`), orgId, TEST_ADMIN_EMAIL, await hashPassword(DEMO_PASSWORD)],
+  );
+}
+
+/** Adds a second buyer organization with one buyer user (password Demo#2026); returns the e-mail. */
+export async function addSecondBuyer(db: TDb): Promise<string> {
+  const email = "buyer2@test.pdx.cn";
+  const orgId = stableUuid("org:test-second-buyer");
+  await db.query(
+    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, 'test-second-buyer', '第二买方', 'Second buyer', 'buyer')
+     ON CONFLICT (id) DO NOTHING`,
+    [orgId],
+  );
+  await db.query(
+    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'Buyer Two', 'buyer', $4)
+     ON CONFLICT (id) DO NOTHING`,
+    [stableUuid(`user:${email}`), orgId, email, await hashPassword(DEMO_PASSWORD)],
+  );
+  return email;
+}
+
+export { orgIdFor };
