@@ -9,6 +9,7 @@
  */
 import { join, resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import pg from "pg";
 
 const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
 const PASSWORD = "Demo#2026";
@@ -138,4 +139,31 @@ test("the auditor finds the usage record and sees it verified against the chain"
   }
   await expect(page.getByTestId("anchor-tx-hash")).toHaveText(/^0x[0-9a-f]{64}$/);
   await screenshot(page, "05-audit-verified");
+});
+
+test("altering the record in the database makes the auditor's check fail visibly", async ({ page }) => {
+  expect(usageRecordId, "the buyer's run must have produced a usage record").not.toBe("");
+  const databaseUrl = process.env.PDX_E2E_DATABASE_URL;
+  expect(databaseUrl, "the global setup exposes the system's database").toBeTruthy();
+  // An insider edits the stored record directly, bypassing the application.
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const updated = await client.query("UPDATE usage_records SET rows_read = rows_read - 1 WHERE id = $1", [
+      usageRecordId,
+    ]);
+    expect(updated.rowCount).toBe(1);
+  } finally {
+    await client.end();
+  }
+
+  await signIn(page, "auditor@demo.pdx.cn", "Demo#2026");
+  await expect(page).toHaveURL(/\/audit$/);
+  await page.goto(`/audit/${usageRecordId}`);
+  const verdict = page.getByTestId("verdict");
+  await expect(verdict).toHaveAttribute("data-verdict", "failed");
+  await expect(verdict).toContainText("校验失败");
+  await expect(page.getByTestId("check-record_hash")).toHaveAttribute("data-ok", "false");
+  await expect(page.getByTestId("check-merkle_proof")).toHaveAttribute("data-ok", "false");
+  await screenshot(page, "06-audit-tampered");
 });
