@@ -23,7 +23,15 @@ const BIN = join(ROOT, "node_modules", ".bin");
 const t0 = Date.now();
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
-const ZOptionalUrl = z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional());
+const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
+const ZOptionalUrl = z.preprocess(blankToUndefined, z.string().url().optional());
+const ZOptionalPostgresUrl = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\/[^/]+/, "must be a postgres://user@host:port/database URL")
+    .optional(),
+);
 const ZLauncherConfig = z.object({
   PDX_DATA_DIR: z.string().min(1).default(join(ROOT, ".data")),
   WEB_PORT: ZPort.default(3000),
@@ -32,8 +40,8 @@ const ZLauncherConfig = z.object({
   CHAIN_PORT: ZPort.default(8545),
   PG_PORT: ZPort.default(55432),
   VAULT_PG_PORT: ZPort.default(55433),
-  DATABASE_URL: ZOptionalUrl,
-  VAULT_DATABASE_URL: ZOptionalUrl,
+  DATABASE_URL: ZOptionalPostgresUrl,
+  VAULT_DATABASE_URL: ZOptionalPostgresUrl,
   CHAIN_RPC_URL: ZOptionalUrl,
   ANCHOR_INTERVAL_MS: z.coerce.number().int().min(200).max(3_600_000).default(3000),
   ENCLAVE_SEED_LEGAL_ENTITIES: z.coerce.number().int().min(1000).max(5_000_000).default(100_000),
