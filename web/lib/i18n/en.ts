@@ -174,6 +174,20 @@ export const en: TDictionary = {
   "verify.check.receipt_signature": "Receipt signature",
   "verify.check.merkle_proof": "Merkle inclusion proof",
   "verify.check.chain_root": "On-chain root",
+  "verify.summary.record_hash.ok": "The hash recomputed from the record's fields matches the one recorded",
+  "verify.summary.record_hash.bad":
+    "The hash recomputed from the record's fields differs: the record was altered after it was written",
+  "verify.summary.receipt_signature.ok":
+    "The enclave's signature is valid and the record matches the signed receipt",
+  "verify.summary.receipt_signature.bad":
+    "The receipt signature is invalid, or the record differs from the enclave's signed receipt",
+  "verify.summary.merkle_proof.ok":
+    "The record's leaf proves into the on-chain root (checked here and by the contract)",
+  "verify.summary.merkle_proof.bad": "The record's leaf does not prove into the on-chain root",
+  "verify.summary.chain_root.ok":
+    "The batch root read from the chain equals the root rebuilt from the batch's records",
+  "verify.summary.chain_root.bad":
+    "The batch root on chain differs from the rebuilt root, or the batch is not on chain",
   "verify.ok": "Passed",
   "verify.notOk": "Failed",
   "verify.anchor": "On-chain anchor",

@@ -106,6 +106,9 @@ function VerificationReport({ report }: { report: TVerification }) {
                 </span>
                 <div>
                   <div className="check-name">{t(`verify.check.${check.name}`)}</div>
+                  <div className="check-summary">
+                    {t(`verify.summary.${check.name}.${check.ok ? "ok" : "bad"}`)}
+                  </div>
                   <div className="check-detail break">{check.detail}</div>
                 </div>
               </li>
