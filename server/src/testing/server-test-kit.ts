@@ -97,34 +97,48 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
   };
 }
 
-/** Adds a platform organization with an admin user (password Demo#2026) for permission tests. */
-export async function addAdminUser(db: TDb): Promise<void> {
-  const orgId = stableUuid("org:test-platform");
+/** Adds an organization with one user (password Demo#2026), idempotently. */
+async function addOrgWithUser(
+  db: TDb,
+  org: { key: string; name: string; nameEn: string; type: string },
+  user: { email: string; displayName: string; role: string },
+): Promise<void> {
+  const orgId = stableUuid(`org:${org.key}`);
   await db.query(
-    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, 'test-platform', '平台', 'Platform', 'platform')
+    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (id) DO NOTHING`,
-    [orgId],
+    [orgId, org.key, org.name, org.nameEn, org.type],
   );
   await db.query(
-    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'Admin', 'admin', $4)
+    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (id) DO NOTHING`,
-    [stableUuid(`user:${TEST_ADMIN_EMAIL}`), orgId, TEST_ADMIN_EMAIL, await hashPassword(DEMO_PASSWORD)],
+    [
+      stableUuid(`user:${user.email}`),
+      orgId,
+      user.email,
+      user.displayName,
+      user.role,
+      await hashPassword(DEMO_PASSWORD),
+    ],
+  );
+}
+
+/** Adds a platform organization with an admin user (password Demo#2026) for permission tests. */
+export async function addAdminUser(db: TDb): Promise<void> {
+  await addOrgWithUser(
+    db,
+    { key: "test-platform", name: "平台", nameEn: "Platform", type: "platform" },
+    { email: TEST_ADMIN_EMAIL, displayName: "Admin", role: "admin" },
   );
 }
 
 /** Adds a second buyer organization with one buyer user (password Demo#2026); returns the e-mail. */
 export async function addSecondBuyer(db: TDb): Promise<string> {
   const email = "buyer2@test.pdx.cn";
-  const orgId = stableUuid("org:test-second-buyer");
-  await db.query(
-    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, 'test-second-buyer', '第二买方', 'Second buyer', 'buyer')
-     ON CONFLICT (id) DO NOTHING`,
-    [orgId],
-  );
-  await db.query(
-    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'Buyer Two', 'buyer', $4)
-     ON CONFLICT (id) DO NOTHING`,
-    [stableUuid(`user:${email}`), orgId, email, await hashPassword(DEMO_PASSWORD)],
+  await addOrgWithUser(
+    db,
+    { key: "test-second-buyer", name: "第二买方", nameEn: "Second buyer", type: "buyer" },
+    { email, displayName: "Buyer Two", role: "buyer" },
   );
   return email;
 }
