@@ -9,7 +9,7 @@
  * build stamp, and runtime.json (URLs of the running system, no secrets).
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
@@ -90,6 +90,15 @@ function serviceKey(name: string): TEd25519KeyPair {
   const pair = generateKeyPair();
   writeFileSync(file, JSON.stringify(pair), { mode: 0o600 });
   return pair;
+}
+
+/** A 32-byte secret (hex) kept in the data dir (mode 0600); created on first start. */
+function secretHex(name: string): string {
+  const file = join(dataDir, "keys", `${name}.hex`);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }
 
 /** Hash of the web app's sources (and what it imports), to rebuild only when they changed. */
@@ -203,6 +212,7 @@ async function main() {
     ENCLAVE_URL: enclaveUrl,
     ENCLAVE_PUBLIC_KEY: enclaveKey.publicKey,
     SERVER_SIGNING_KEY: serverKey.secretKey,
+    USER_KEY_ENCRYPTION_KEY: secretHex("user-key-encryption-key"),
     CHAIN_RPC_URL: rpcUrl,
     ANCHOR_INTERVAL_MS: String(config.ANCHOR_INTERVAL_MS),
     ALLOWED_ORIGINS: `http://localhost:${config.WEB_PORT},http://127.0.0.1:${config.WEB_PORT}`,

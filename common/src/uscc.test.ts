@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildUscc, isValidUscc, orgCodeCheckChar, usccCheckChar, usccProblem } from "./uscc";
+import {
+  agencyCodeProblem,
+  buildUscc,
+  isValidUscc,
+  orgCodeCheckChar,
+  usccCheckChar,
+  usccProblem,
+} from "./uscc";
 
 // Published codes of real enterprises (business licences shown on their public websites).
 const KNOWN_VALID = ["91330100716105852F", "9144030071526726XG", "914403001922038216", "91110000600037341L"];
@@ -40,5 +47,23 @@ describe("GB 32100 unified social credit code", () => {
       const changed = code.slice(0, i) + c + code.slice(i + 1);
       expect(isValidUscc(changed), changed).toBe(false);
     }
+  });
+});
+
+describe("GB 11714 organization (agency) code", () => {
+  it("accepts a code with its computed check character, with or without the hyphen", () => {
+    const body = "00750012";
+    const code = `${body}${orgCodeCheckChar(body)}`;
+    expect(agencyCodeProblem(code)).toBeNull();
+    expect(agencyCodeProblem(`${body}-${orgCodeCheckChar(body)}`)).toBeNull();
+  });
+
+  it("names a wrong check character and a malformed code", () => {
+    const body = "00750012";
+    const right = orgCodeCheckChar(body);
+    const wrong = right === "1" ? "2" : "1";
+    expect(agencyCodeProblem(`${body}${wrong}`)).toBe(`check character should be ${right}, got ${wrong}`);
+    expect(agencyCodeProblem("0075001")).toMatch(/must be 8 digits or capital letters/);
+    expect(agencyCodeProblem("0075001a2")).toMatch(/must be 8 digits or capital letters/);
   });
 });

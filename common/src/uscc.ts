@@ -68,3 +68,16 @@ export function buildUscc(parts: {
   const first17 = parts.authority + parts.entityType + parts.division + org;
   return first17 + usccCheckChar(first17);
 }
+
+/**
+ * Why an organization code (组织机构代码, GB 11714: 8 characters + check character, often
+ * written "XXXXXXXX-X") is invalid, or null when valid. Departments carry one as their agency code.
+ */
+export function agencyCodeProblem(code: string): string | null {
+  if (typeof code !== "string") return "not a string";
+  const bare = code.replace("-", "");
+  if (!/^[0-9A-Z]{9}$/.test(bare)) return "must be 8 digits or capital letters followed by a check character";
+  const expected = orgCodeCheckChar(bare.slice(0, 8));
+  if (bare[8] !== expected) return `check character should be ${expected}, got ${bare[8]}`;
+  return null;
+}

@@ -64,6 +64,10 @@ export const ZServerConfig = z
     SERVER_SIGNING_KEY: z
       .string({ message: "is required (the server's ed25519 secret key, 64 hex chars)" })
       .regex(HEX32, "must be 64 lowercase hex characters"),
+    USER_KEY_ENCRYPTION_KEY: z
+      .string({ message: "is required (64 hex chars; seals every user's signing key)" })
+      .regex(HEX32, "must be 64 lowercase hex characters"),
+    PUBLIC_NOTICE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(60).default(5)),
     CHAIN_RPC_URL: z.preprocess(blankToUndefined, z.string().url().default("http://127.0.0.1:8545")),
     CHAIN_PRIVATE_KEY: z.preprocess(
       blankToUndefined,

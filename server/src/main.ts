@@ -10,6 +10,7 @@ import { ZServerConfig } from "./config";
 import { createDb, type TDb } from "./db";
 import { isDomainError } from "./domain/domain-error";
 import { seedDemoData } from "./domain/seed/seed-demo-data";
+import { createKeyring } from "./domain/signing/keyring";
 import { reanchorAfterChainReset } from "./domain/usage/anchoring";
 import { createEnclaveClient, type TEnclaveClient } from "./enclave-client";
 import { createServerApp } from "./http/app";
@@ -74,7 +75,8 @@ async function main() {
     db = createDb(config.DATABASE_URL);
     const migrations = await db.migrate();
     log(`migrations: ${migrations.applied.length} applied, ${migrations.alreadyApplied} already applied`);
-    const seeded = await seedDemoData(db);
+    const keyring = createKeyring(config.USER_KEY_ENCRYPTION_KEY);
+    const seeded = await seedDemoData(db, { keyring });
     log(
       `demo data: ${seeded.organizations} organizations, ${seeded.users} users (${seeded.usersCreated} new), ${seeded.products} products`,
     );
@@ -101,6 +103,8 @@ async function main() {
         chain,
         enclavePublicKey: config.ENCLAVE_PUBLIC_KEY,
         sessionTtlMinutes: config.SESSION_TTL_MINUTES,
+        keyring,
+        publicNoticeDays: config.PUBLIC_NOTICE_DAYS,
         allowedOrigins: config.ALLOWED_ORIGINS,
         log: logError,
       },

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, DbError, type TDb } from "../../server/src/db";
 import { verifyPassword } from "../../server/src/domain/auth/password";
 import { orgIdFor, seedDemoData } from "../../server/src/domain/seed/seed-demo-data";
+import { createKeyring, generateKeyEncryptionKey } from "../../server/src/domain/signing/keyring";
 
+const keyring = createKeyring(generateKeyEncryptionKey());
 let database: TTestDatabase;
 let db: TDb;
 const logged: string[] = [];
@@ -50,7 +52,7 @@ describe("migrations", () => {
 
 describe("demo seeds", () => {
   it("create the five organizations with valid USCCs, their users, LE-BASE and the products", async () => {
-    const summary = await seedDemoData(db);
+    const summary = await seedDemoData(db, { keyring });
     expect(summary).toMatchObject({ organizations: 5, users: 5, usersCreated: 5, datasets: 1 });
     const { rows: orgs } = await db.query<{ key: string; type: string; uscc: string }>(
       "SELECT key, type, uscc FROM organizations ORDER BY key",
@@ -83,7 +85,7 @@ describe("demo seeds", () => {
 
   it("are idempotent: a second run changes nothing (ids, password hashes, timestamps)", async () => {
     const before = await snapshot();
-    const summary = await seedDemoData(db);
+    const summary = await seedDemoData(db, { keyring });
     expect(summary.usersCreated).toBe(0);
     expect(await snapshot()).toEqual(before);
   });

@@ -14,23 +14,41 @@ interface TNavItem {
   label: TMessageKey;
 }
 
-/** The pages each role works with, in menu order. */
-function navItemsFor(role: TRole): TNavItem[] {
-  switch (role) {
-    case "buyer":
-      return [
-        { href: "/catalog", label: "nav.catalog" },
-        { href: "/runs", label: "nav.runs" },
-      ];
-    case "auditor":
-    case "regulator":
-      return [
-        { href: "/audit", label: "nav.audit" },
-        { href: "/catalog", label: "nav.catalog" },
-      ];
-    default:
-      return [{ href: "/catalog", label: "nav.catalog" }];
-  }
+const NAV = {
+  products: { href: "/catalog", label: "nav.catalog" },
+  datasets: { href: "/datasets", label: "nav.datasets" },
+  runs: { href: "/runs", label: "nav.runs" },
+  registrations: { href: "/registrations", label: "nav.registrations" },
+  admission: { href: "/operators/admission", label: "nav.admission" },
+  operators: { href: "/operators", label: "nav.operators" },
+  scenarios: { href: "/scenarios", label: "nav.scenarios" },
+  authorizations: { href: "/authorizations", label: "nav.authorizations" },
+  demands: { href: "/demands", label: "nav.demands" },
+  quality: { href: "/quality", label: "nav.quality" },
+  audit: { href: "/audit", label: "nav.audit" },
+  trail: { href: "/trail", label: "nav.trail" },
+  members: { href: "/org/members", label: "nav.members" },
+} as const satisfies Record<string, TNavItem>;
+
+/** The pages each role works with, in menu order (org admins also manage their members). */
+function navItemsFor(role: TRole, isOrgAdmin: boolean): TNavItem[] {
+  const items: TNavItem[] = (() => {
+    switch (role) {
+      case "buyer":
+        return [NAV.products, NAV.runs, NAV.datasets, NAV.demands, NAV.quality];
+      case "operator":
+        return [NAV.datasets, NAV.admission, NAV.scenarios, NAV.products, NAV.demands, NAV.quality];
+      case "data_source":
+        return [NAV.registrations, NAV.datasets, NAV.authorizations, NAV.quality, NAV.demands];
+      case "regulator":
+        return [NAV.registrations, NAV.operators, NAV.authorizations, NAV.datasets, NAV.audit, NAV.trail];
+      case "auditor":
+        return [NAV.audit, NAV.trail, NAV.datasets];
+      default:
+        return [NAV.datasets, NAV.products, NAV.demands];
+    }
+  })();
+  return isOrgAdmin ? [...items, NAV.members] : items;
 }
 
 /** Platform name, the role's navigation, the signed-in user with sign-out, and the language switch. */
@@ -64,7 +82,7 @@ export function AppHeader() {
         </Link>
         {user && (
           <nav className="main-nav" aria-label={t("nav.main")}>
-            {navItemsFor(user.role).map((item) => {
+            {navItemsFor(user.role, user.isOrgAdmin).map((item) => {
               const active = pathname === item.href || pathname.startsWith(`${item.href}/`);
               return (
                 <Link

@@ -2,11 +2,14 @@ import { describe, expect, it } from "vitest";
 import { homeForRole, isSafeNextPath, loginUrl } from "./routes";
 
 describe("routes", () => {
-  it("sends auditors and regulators to the audit console, everyone else to the catalog", () => {
+  it("sends each role to its own work page", () => {
     expect(homeForRole("auditor")).toBe("/audit");
-    expect(homeForRole("regulator")).toBe("/audit");
+    expect(homeForRole("regulator")).toBe("/registrations");
+    expect(homeForRole("data_source")).toBe("/registrations");
+    expect(homeForRole("operator")).toBe("/scenarios");
     expect(homeForRole("buyer")).toBe("/catalog");
-    expect(homeForRole("operator")).toBe("/catalog");
+    expect(homeForRole("service_agency")).toBe("/datasets");
+    expect(homeForRole("admin")).toBe("/datasets");
   });
 
   it("follows only same-site paths after sign-in", () => {

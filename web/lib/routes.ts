@@ -1,12 +1,32 @@
 /** Roles the platform knows (mirrors the server's user.role). */
-export type TRole = "buyer" | "operator" | "data_source" | "regulator" | "auditor" | "admin";
+export type TRole =
+  | "buyer"
+  | "operator"
+  | "data_source"
+  | "regulator"
+  | "service_agency"
+  | "auditor"
+  | "admin";
 
 /** Name of the httpOnly session cookie the API server sets. */
 export const SESSION_COOKIE = "pdx_session";
 
 /** Where a user lands after signing in. */
 export function homeForRole(role: TRole): string {
-  return role === "auditor" || role === "regulator" ? "/audit" : "/catalog";
+  switch (role) {
+    case "auditor":
+      return "/audit";
+    case "regulator":
+      return "/registrations";
+    case "data_source":
+      return "/registrations";
+    case "operator":
+      return "/scenarios";
+    case "buyer":
+      return "/catalog";
+    default:
+      return "/datasets";
+  }
 }
 
 /** Why the sign-in page is shown: no session at all, or one that expired. */

@@ -29,6 +29,14 @@ export type TDomainErrorCode =
   | "ENCLAVE_REFUSED"
   /** The enclave's answer failed verification (schema, receipt signature or output hash). */
   | "ENCLAVE_RESPONSE_INVALID"
+  /** A duplicate: the thing exists already (the message names the existing owner or record). */
+  | "CONFLICT"
+  /** The object is not in a state that allows this action (e.g. approving a rejected application). */
+  | "INVALID_STATE"
+  /** A business rule is not met (notice period not over, fields outside the scope…; named in the message). */
+  | "PRECONDITION_FAILED"
+  /** The authorization is not active (suspended, revoked, expired or not yet recorded on chain). */
+  | "AUTHORIZATION_INACTIVE"
   /** The chain cannot be reached or refused a call. */
   | "CHAIN_UNAVAILABLE"
   /** Anything unexpected. */

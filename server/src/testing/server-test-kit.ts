@@ -12,6 +12,7 @@ import { hashPassword } from "../domain/auth/password";
 import { login } from "../domain/auth/sessions";
 import { orgIdFor, seedDemoData } from "../domain/seed/seed-demo-data";
 import { stableUuid } from "../domain/seed/stable-id";
+import { createKeyring, generateKeyEncryptionKey } from "../domain/signing/keyring";
 import { createEnclaveClient, type TEnclaveClient } from "../enclave-client";
 import { createAppCaller } from "../trpc/app-router";
 import { createContext, type TServerDeps } from "../trpc/context";
@@ -36,6 +37,8 @@ export interface TServerTestKitOptions {
   enclavePublicKey?: string;
   chain?: TChainClient;
   now?: () => Date;
+  /** Public-notice period in days (default 5, as in production). */
+  publicNoticeDays?: number;
 }
 
 /** E-mail of the admin user addAdminUser creates. */
@@ -46,7 +49,8 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
   const database = await createTestDatabase();
   const db = createDb(database.url, { log: () => {} });
   await db.migrate();
-  await seedDemoData(db);
+  const keyring = createKeyring(generateKeyEncryptionKey());
+  await seedDemoData(db, { keyring });
   const enclavePublicKey = opts.enclavePublicKey ?? generateKeyPair().publicKey;
   const chain =
     opts.chain ??
@@ -64,6 +68,8 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
     chain,
     enclavePublicKey,
     sessionTtlMinutes: 480,
+    keyring,
+    publicNoticeDays: opts.publicNoticeDays ?? 5,
     allowedOrigins: ["http://localhost:3000", "http://127.0.0.1:3000"],
     now: opts.now,
     log: () => {},
@@ -97,30 +103,57 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
   };
 }
 
-/** Adds an organization with one user (password Demo#2026), idempotently. */
-async function addOrgWithUser(
+/** Adds an organization (if missing) with one user (password Demo#2026), idempotently. */
+export async function addOrgWithUser(
   db: TDb,
-  org: { key: string; name: string; nameEn: string; type: string },
-  user: { email: string; displayName: string; role: string },
-): Promise<void> {
+  org: { key: string; name: string; nameEn: string; type: string; uscc?: string; agencyCode?: string },
+  user: { email: string; displayName: string; role: string; isOrgAdmin?: boolean },
+): Promise<{ orgId: string; userId: string }> {
   const orgId = stableUuid(`org:${org.key}`);
+  const userId = stableUuid(`user:${user.email}`);
   await db.query(
-    `INSERT INTO organizations (id, key, name, name_en, type) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO organizations (id, key, name, name_en, type, uscc, agency_code) VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO NOTHING`,
-    [orgId, org.key, org.name, org.nameEn, org.type],
+    [orgId, org.key, org.name, org.nameEn, org.type, org.uscc ?? null, org.agencyCode ?? null],
   );
   await db.query(
-    `INSERT INTO users (id, org_id, email, display_name, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)
+    `INSERT INTO users (id, org_id, email, display_name, role, is_org_admin, password_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (id) DO NOTHING`,
     [
-      stableUuid(`user:${user.email}`),
+      userId,
       orgId,
       user.email,
       user.displayName,
       user.role,
+      user.isOrgAdmin ?? false,
       await hashPassword(DEMO_PASSWORD),
     ],
   );
+  return { orgId, userId };
+}
+
+/** Adds a user (not an org admin unless asked) to the seeded organization `orgKey`. */
+export async function addUserToOrg(
+  db: TDb,
+  orgKey: string,
+  user: { email: string; displayName: string; role: string; isOrgAdmin?: boolean },
+): Promise<string> {
+  const userId = stableUuid(`user:${user.email}`);
+  await db.query(
+    `INSERT INTO users (id, org_id, email, display_name, role, is_org_admin, password_hash)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+    [
+      userId,
+      orgIdFor(orgKey),
+      user.email,
+      user.displayName,
+      user.role,
+      user.isOrgAdmin ?? false,
+      await hashPassword(DEMO_PASSWORD),
+    ],
+  );
+  return userId;
 }
 
 /** Adds a platform organization with an admin user (password Demo#2026) for permission tests. */
@@ -138,7 +171,7 @@ export async function addSecondBuyer(db: TDb): Promise<string> {
   await addOrgWithUser(
     db,
     { key: "test-second-buyer", name: "第二买方", nameEn: "Second buyer", type: "buyer" },
-    { email, displayName: "Buyer Two", role: "buyer" },
+    { email, displayName: "Buyer Two", role: "buyer", isOrgAdmin: true },
   );
   return email;
 }

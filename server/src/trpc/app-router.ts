@@ -4,8 +4,16 @@
  */
 import { auditRouter } from "./routers/audit";
 import { authRouter } from "./routers/auth";
+import { authorizationsRouter } from "./routers/authorizations";
 import { catalogRouter } from "./routers/catalog";
+import { datasetsRouter } from "./routers/datasets";
+import { demandsRouter } from "./routers/demands";
+import { operatorsRouter } from "./routers/operators";
+import { orgsRouter } from "./routers/orgs";
+import { qualityRouter } from "./routers/quality";
+import { registrationsRouter } from "./routers/registrations";
 import { runsRouter } from "./routers/runs";
+import { trailRouter } from "./routers/trail";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -13,6 +21,14 @@ export const appRouter = router({
   catalog: catalogRouter,
   runs: runsRouter,
   audit: auditRouter,
+  orgs: orgsRouter,
+  trail: trailRouter,
+  datasets: datasetsRouter,
+  registrations: registrationsRouter,
+  operators: operatorsRouter,
+  authorizations: authorizationsRouter,
+  demands: demandsRouter,
+  quality: qualityRouter,
 });
 
 export type AppRouter = typeof appRouter;

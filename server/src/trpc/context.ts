@@ -6,6 +6,7 @@
 import type { TChainClient } from "../chain";
 import type { TDb } from "../db";
 import { resolveSession, type TSessionLookup } from "../domain/auth/sessions";
+import type { TKeyring } from "../domain/signing/keyring";
 import type { TEnclaveClient } from "../enclave-client";
 
 /** Everything procedures need, created once at start. */
@@ -16,6 +17,10 @@ export interface TServerDeps {
   /** The enclave's ed25519 public key (hex); receipts must verify with it. */
   enclavePublicKey: string;
   sessionTtlMinutes: number;
+  /** Seals and opens users' signing keys (approvals are signed with them). */
+  keyring: TKeyring;
+  /** Length of public-notice periods (公示期) in days; 0 ends them at once (demos, tests). */
+  publicNoticeDays: number;
   /** Origins allowed to send mutations (when the request carries an Origin header). */
   allowedOrigins: readonly string[];
   /** Clock, for tests. */

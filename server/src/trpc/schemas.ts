@@ -5,7 +5,7 @@
 import { ZSignedReceipt } from "@pdx/common/receipt";
 import { ZFieldUsed, ZLocalizedText, ZOutputColumn, ZPrivacyRule } from "@pdx/products";
 import { z } from "zod";
-import { USER_ROLES } from "../domain/auth/session-user";
+import { ORGANIZATION_TYPES, USER_ROLES } from "../domain/auth/session-user";
 
 const ZId = z.string().uuid();
 const ZRecordId = z.string().regex(/^\d{1,18}$/, "must be a usage record id");
@@ -26,10 +26,11 @@ export const ZUser = z.object({
   email: z.string(),
   displayName: z.string(),
   role: z.enum(USER_ROLES),
+  isOrgAdmin: z.boolean(),
   org: z.object({
     id: ZId,
     name: z.string(),
-    type: z.enum(["data_source", "regulator", "operator", "buyer", "auditor", "platform"]),
+    type: z.enum(ORGANIZATION_TYPES),
   }),
 });
 export const ZLoginOutput = z.object({ user: ZUser });

@@ -14,7 +14,7 @@ import { initTRPC, type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { DomainError } from "../domain/domain-error";
 import type { TContext } from "./context";
 import { DOMAIN_TO_TRPC_CODE } from "./error-mapping";
-import { accessOf } from "./permissions";
+import { accessOf, isAllowed } from "./permissions";
 
 /** Message of every error whose own message is not known to be safe. */
 export const INTERNAL_ERROR_MESSAGE = "internal error";
@@ -110,7 +110,7 @@ const authorize = t.middleware(({ ctx, path, next }) => {
   if (ctx.session.status === "expired")
     throw refuse("SESSION_EXPIRED", "session expired; please sign in again");
   if (ctx.session.status !== "valid") throw refuse("UNAUTHENTICATED", "please sign in");
-  if (!access.includes(ctx.session.user.role)) {
+  if (!isAllowed(access, ctx.session.user)) {
     throw refuse("FORBIDDEN", "your role does not allow this operation");
   }
   return next({ ctx: { user: ctx.session.user } });

@@ -1,3 +1,11 @@
+import { authorizationsEn } from "./areas/authorizations.en";
+import { datasetsEn } from "./areas/datasets.en";
+import { demandsEn } from "./areas/demands.en";
+import { operatorsEn } from "./areas/operators.en";
+import { orgsEn } from "./areas/orgs.en";
+import { qualityEn } from "./areas/quality.en";
+import { registrationsEn } from "./areas/registrations.en";
+import { trailEn } from "./areas/trail.en";
 import type { TDictionary } from "./types";
 
 /** Every UI string in English. Typed as TDictionary: a missing or extra key is a compile error. */
@@ -6,9 +14,19 @@ export const en: TDictionary = {
   "app.shortName": "Data Marketplace",
   "app.tagline": "Raw data never leaves the secure domain · usable, not visible · audited end to end",
 
-  "nav.catalog": "Catalog",
+  "nav.catalog": "Products",
   "nav.runs": "My runs",
   "nav.audit": "Audit",
+  "nav.datasets": "Data catalog",
+  "nav.registrations": "Registrations",
+  "nav.admission": "Admission",
+  "nav.operators": "Operators",
+  "nav.scenarios": "Scenarios",
+  "nav.authorizations": "Authorizations",
+  "nav.demands": "Demand list",
+  "nav.quality": "Data quality",
+  "nav.trail": "Audit trail",
+  "nav.members": "Members",
   "nav.main": "Main navigation",
 
   "header.signOut": "Sign out",
@@ -21,6 +39,7 @@ export const en: TDictionary = {
   "role.operator": "Operator",
   "role.data_source": "Data source",
   "role.regulator": "Regulator",
+  "role.service_agency": "Service agency",
   "role.auditor": "Auditor",
   "role.admin": "Administrator",
 
@@ -202,4 +221,14 @@ export const en: TDictionary = {
   "verify.record": "Record fields",
   "verify.receiptJson": "Job receipt (JSON)",
   "verify.backToList": "Back to the records",
+
+  // Areas (web/lib/i18n/areas): one file per area and locale.
+  ...datasetsEn,
+  ...registrationsEn,
+  ...operatorsEn,
+  ...authorizationsEn,
+  ...demandsEn,
+  ...qualityEn,
+  ...orgsEn,
+  ...trailEn,
 };

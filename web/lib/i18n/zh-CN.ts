@@ -1,3 +1,12 @@
+import { authorizationsZhCN } from "./areas/authorizations.zh-CN";
+import { datasetsZhCN } from "./areas/datasets.zh-CN";
+import { demandsZhCN } from "./areas/demands.zh-CN";
+import { operatorsZhCN } from "./areas/operators.zh-CN";
+import { orgsZhCN } from "./areas/orgs.zh-CN";
+import { qualityZhCN } from "./areas/quality.zh-CN";
+import { registrationsZhCN } from "./areas/registrations.zh-CN";
+import { trailZhCN } from "./areas/trail.zh-CN";
+
 /**
  * Every UI string in Simplified Chinese (the default locale). The keys of this object define the
  * message catalogue: every other locale must provide exactly the same keys (see types.ts).
@@ -8,9 +17,19 @@ export const zhCN = {
   "app.shortName": "数据交易平台",
   "app.tagline": "原始数据不出域 · 可用不可见 · 全程可审计",
 
-  "nav.catalog": "数据目录",
+  "nav.catalog": "数据产品",
   "nav.runs": "我的运行",
   "nav.audit": "审计核验",
+  "nav.datasets": "数据目录",
+  "nav.registrations": "目录登记",
+  "nav.admission": "准入申请",
+  "nav.operators": "运营单位",
+  "nav.scenarios": "场景与授权",
+  "nav.authorizations": "授权审批",
+  "nav.demands": "需求清单",
+  "nav.quality": "质量反馈",
+  "nav.trail": "操作留痕",
+  "nav.members": "成员管理",
   "nav.main": "主导航",
 
   "header.signOut": "退出登录",
@@ -23,6 +42,7 @@ export const zhCN = {
   "role.operator": "数据运营方",
   "role.data_source": "数据提供方",
   "role.regulator": "数据监管方",
+  "role.service_agency": "第三方服务机构",
   "role.auditor": "审计方",
   "role.admin": "平台管理员",
 
@@ -189,4 +209,14 @@ export const zhCN = {
   "verify.record": "记录字段",
   "verify.receiptJson": "执行回执（JSON）",
   "verify.backToList": "返回记录列表",
+
+  // Areas (web/lib/i18n/areas): one file per area and locale.
+  ...datasetsZhCN,
+  ...registrationsZhCN,
+  ...operatorsZhCN,
+  ...authorizationsZhCN,
+  ...demandsZhCN,
+  ...qualityZhCN,
+  ...orgsZhCN,
+  ...trailZhCN,
 } as const;

@@ -56,7 +56,7 @@ export async function login(
   const { rows } = await db.query<TUserRow & { password_hash: string }>(
     `SELECT ${SESSION_USER_COLUMNS}, u.password_hash
        FROM users u JOIN organizations o ON o.id = u.org_id
-      WHERE u.email = $1`,
+      WHERE u.email = $1 AND u.removed_at IS NULL`,
     [email],
   );
   const row = rows[0];
@@ -99,7 +99,7 @@ export async function resolveSession(
        FROM sessions s
        JOIN users u ON u.id = s.user_id
        JOIN organizations o ON o.id = u.org_id
-      WHERE s.token_hash = $1`,
+      WHERE s.token_hash = $1 AND u.removed_at IS NULL`,
     [tokenHash],
   );
   const row = rows[0];

@@ -19,6 +19,8 @@ import {
 import type { TDb } from "../../db";
 import { hashPassword } from "../auth/password";
 import { normalizeEmail } from "../auth/sessions";
+import type { TKeyring } from "../signing/keyring";
+import { ensureUserSigningKey } from "../signing/user-keys";
 import { stableUuid } from "./stable-id";
 
 /** Id of the organization with seed key `key`. */
@@ -47,15 +49,20 @@ export interface TSeedSummary {
   products: number;
 }
 
-/** Seeds the demo data (organizations, users, LE-BASE, every product manifest). */
-export function seedDemoData(db: TDb): Promise<TSeedSummary> {
-  return seedCatalog(db, {
+/** Seeds the demo data (organizations, users with signing keys, LE-BASE, every product manifest). */
+export async function seedDemoData(db: TDb, opts: { keyring: TKeyring }): Promise<TSeedSummary> {
+  const summary = await seedCatalog(db, {
     organizations: DEMO_ORGANIZATIONS,
     users: DEMO_USERS,
     password: DEMO_PASSWORD,
     datasets: DEMO_DATASETS,
     products: PRODUCT_MANIFESTS,
   });
+  // Every demo user gets a signing key (their approvals are signed with it).
+  await db.withTransaction(async (tx) => {
+    for (const user of DEMO_USERS) await ensureUserSigningKey(tx, opts.keyring, userIdFor(user.email));
+  });
+  return summary;
 }
 
 /** Upserts the given organizations, users, datasets and products in one transaction. */
@@ -94,29 +101,40 @@ export async function seedCatalog(db: TDb, input: TSeedInput): Promise<TSeedSumm
   await db.withTransaction(async (tx) => {
     for (const org of input.organizations) {
       await tx.query(
-        `INSERT INTO organizations (id, key, name, name_en, type, uscc) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO organizations (id, key, name, name_en, type, uscc, agency_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en,
-           type = EXCLUDED.type, uscc = EXCLUDED.uscc
-         WHERE (organizations.name, organizations.name_en, organizations.type, organizations.uscc)
-           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_en, EXCLUDED.type, EXCLUDED.uscc)`,
-        [orgIdFor(org.key), org.key, org.name, org.nameEn, org.type, org.uscc],
+           type = EXCLUDED.type, uscc = EXCLUDED.uscc, agency_code = EXCLUDED.agency_code
+         WHERE (organizations.name, organizations.name_en, organizations.type, organizations.uscc,
+                organizations.agency_code)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.name_en, EXCLUDED.type, EXCLUDED.uscc,
+                EXCLUDED.agency_code)`,
+        [orgIdFor(org.key), org.key, org.name, org.nameEn, org.type, org.uscc, org.agencyCode ?? null],
       );
     }
     for (const user of input.users) {
       const email = normalizeEmail(user.email);
-      const params = [userIdFor(email), orgIdFor(user.orgKey), email, user.displayName, user.role];
+      const params = [
+        userIdFor(email),
+        orgIdFor(user.orgKey),
+        email,
+        user.displayName,
+        user.role,
+        user.isOrgAdmin ?? true,
+      ];
       const hash = hashes.get(email);
       if (hash === undefined) {
         // Existing user: keep the password hash, refresh the rest.
         await tx.query(
-          `UPDATE users SET org_id = $2, email = $3, display_name = $4, role = $5
-            WHERE id = $1 AND (org_id, email, display_name, role) IS DISTINCT FROM ($2, $3, $4, $5)`,
+          `UPDATE users SET org_id = $2, email = $3, display_name = $4, role = $5, is_org_admin = $6
+            WHERE id = $1 AND (org_id, email, display_name, role, is_org_admin)
+              IS DISTINCT FROM ($2, $3, $4, $5, $6)`,
           params,
         );
       } else {
         await tx.query(
-          `INSERT INTO users (id, org_id, email, display_name, role, password_hash)
-           VALUES ($1, $2, $3, $4, $5, $6)`,
+          `INSERT INTO users (id, org_id, email, display_name, role, is_org_admin, password_hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
           [...params, hash],
         );
       }

@@ -2,8 +2,12 @@
 import { login, logout } from "../../domain/auth/sessions";
 import { ZLoginInput, ZLoginOutput, ZLogoutOutput, ZNoInput, ZUser } from "../schemas";
 import { publicProcedure, router } from "../trpc";
+import { acceptInvitationProcedure } from "./orgs";
 
 export const authRouter = router({
+  /** Sets the password of an invited user and creates their account and signing key. */
+  acceptInvitation: acceptInvitationProcedure,
+
   login: publicProcedure
     .input(ZLoginInput)
     .output(ZLoginOutput)
