@@ -4,6 +4,7 @@
  * response: only released aggregates and signed receipts.
  */
 import { z } from "zod";
+import { ZAuthorizationScope } from "./authorization-scope";
 import { ZSignedReceipt } from "./receipt";
 
 const ZIdentifier = z
@@ -30,6 +31,16 @@ export const ZAggregateJobRequest = z.object({
   minGroupSize: z.number().int().min(1).max(10_000).optional(),
   /** Who asked, for the receipt's request hash (the server keeps the full usage record). */
   requester: z.object({ orgId: z.string().min(1).max(100), userId: z.string().min(1).max(100) }),
+  /**
+   * The operation authorization the product runs under. The enclave reads it from the
+   * AuthorizationRegistry at job time and refuses unless it is Active and in term, its operator
+   * and scope hash match this claim, and every field the job reads is in `scope` for the dataset.
+   */
+  authorization: z.object({
+    id: z.uuid(),
+    operatorOrgId: z.string().min(1).max(100),
+    scope: ZAuthorizationScope,
+  }),
 });
 export type TAggregateJobRequest = z.infer<typeof ZAggregateJobRequest>;
 
@@ -77,6 +88,9 @@ export const ZEnclaveError = z.object({
       "INVALID_REQUEST",
       "DATASET_UNKNOWN",
       "FIELD_NOT_ALLOWED",
+      "AUTHORIZATION_INACTIVE",
+      "FIELD_OUT_OF_SCOPE",
+      "CHAIN_UNAVAILABLE",
       "INTERNAL",
     ]),
     message: z.string(),

@@ -15,6 +15,7 @@ import {
 import { DEFAULT_REQUEST_WINDOW_MS, type TNonceStore } from "@pdx/common/signed-request";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { requireSignedRequest, type TVerifiedRequestLocals } from "./auth/require-signed-request";
+import type { TAuthorizationRegistryReader } from "./authorization/authorization-registry";
 import { EnclaveError } from "./errors";
 import { toErrorResponse } from "./http/error-response";
 import { runAggregateJob } from "./jobs/aggregate";
@@ -27,6 +28,8 @@ export interface TEnclaveAppDeps {
   signingKey: string;
   /** Public keys (hex) of the clients allowed to submit jobs. */
   trustedClientKeys: readonly string[];
+  /** The AuthorizationRegistry on chain; every job's authorization is read from it at job time. */
+  authorizations: TAuthorizationRegistryReader;
   log?: TEnclaveLog;
   /** Accepted distance of a request's timestamp from the enclave clock (default ±30 s). */
   requestWindowMs?: number;
@@ -93,7 +96,10 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
       const parsed = ZAggregateJobRequest.safeParse(json);
       if (!parsed.success) throw new EnclaveError("INVALID_REQUEST", describeIssues(parsed.error.issues));
       const request = parsed.data;
-      const result = await runAggregateJob({ vault: deps.vault, signer, now }, request);
+      const result = await runAggregateJob(
+        { vault: deps.vault, signer, now, authorizations: deps.authorizations },
+        request,
+      );
       const response = ZAggregateJobResponse.parse(result.response);
       log({
         event: "job",

@@ -10,6 +10,8 @@ const base = {
   VAULT_DATABASE_URL: "postgres://postgres@127.0.0.1:55433/postgres",
   ENCLAVE_SIGNING_KEY: enclave.secretKey,
   ENCLAVE_TRUSTED_CLIENT_KEYS: clientA.publicKey,
+  CHAIN_RPC_URL: "http://127.0.0.1:8545",
+  AUTHORIZATION_REGISTRY_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
 };
 
 function problems(env: Record<string, string | undefined>): string[] {
@@ -51,6 +53,21 @@ describe("ZEnclaveConfig", () => {
     expect(found[0]).toMatch(/^ENCLAVE_SIGNING_KEY: /);
     expect(found[1]).toMatch(/^ENCLAVE_TRUSTED_CLIENT_KEYS: must list at least one/);
     expect(found.join("\n")).not.toContain("secret-ish-value");
+  });
+
+  it("requires the chain URL and the AuthorizationRegistry address, and checks their form", () => {
+    const missing = problems({ ...base, CHAIN_RPC_URL: undefined, AUTHORIZATION_REGISTRY_ADDRESS: "" });
+    expect(missing).toHaveLength(2);
+    expect(missing[0]).toMatch(/^CHAIN_RPC_URL: is required/);
+    expect(missing[1]).toMatch(/^AUTHORIZATION_REGISTRY_ADDRESS: is required/);
+    const bad = problems({
+      ...base,
+      CHAIN_RPC_URL: "ws://user:api-key-secret@chain.example:8546",
+      AUTHORIZATION_REGISTRY_ADDRESS: "0x1234",
+    });
+    expect(bad[0]).toMatch(/^CHAIN_RPC_URL: must be an http\(s\) URL/);
+    expect(bad[1]).toMatch(/^AUTHORIZATION_REGISTRY_ADDRESS: must be a 0x-prefixed 20-byte address/);
+    expect(bad.join("\n")).not.toContain("api-key-secret");
   });
 
   it("treats an empty variable as unset", () => {

@@ -46,6 +46,24 @@ export const ZEnclaveConfig = z.object({
           .transform((keys) => keys.map((k) => k.toLowerCase())),
       ),
   ),
+  CHAIN_RPC_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: "is required (http(s) JSON-RPC URL of the chain holding the AuthorizationRegistry)" })
+      .refine((v) => {
+        try {
+          return ["http:", "https:"].includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      }, "must be an http(s) URL"),
+  ),
+  AUTHORIZATION_REGISTRY_ADDRESS: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string({ error: "is required (address of the AuthorizationRegistry contract)" })
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
+  ),
   ENCLAVE_SEED_LEGAL_ENTITIES: z.preprocess(
     unsetIfEmpty,
     z.coerce

@@ -2,11 +2,14 @@
  * The enclave process. Reads its configuration (config.ts; exit 78 naming a bad variable), binds
  * its port first (so a port in use fails fast, with the port named), prepares the vault
  * (migrations, then LE-BASE ingest on first start) while /health answers 503, then serves the
- * app. SIGINT/SIGTERM close the listener and the vault pool and exit 0.
+ * app. Every job's authorization is read from the AuthorizationRegistry (CHAIN_RPC_URL,
+ * AUTHORIZATION_REGISTRY_ADDRESS) at job time. SIGINT/SIGTERM close the listener and the vault
+ * pool and exit 0.
  */
 import { createServer, type RequestListener } from "node:http";
 import { loadConfigOrExit } from "@pdx/common/env";
 import { createEnclaveApp } from "./app";
+import { createAuthorizationRegistryReader } from "./authorization/authorization-registry";
 import { ZEnclaveConfig } from "./config";
 import { jsonLineLog as log, sqlStateOf } from "./log";
 import { Vault } from "./vault/vault";
@@ -42,6 +45,11 @@ const address = server.address();
 const port = typeof address === "object" && address ? address.port : config.ENCLAVE_PORT;
 log({ event: "listening", url: `http://${config.ENCLAVE_HOST}:${port}` });
 
+const authorizations = createAuthorizationRegistryReader({
+  rpcUrl: config.CHAIN_RPC_URL,
+  address: config.AUTHORIZATION_REGISTRY_ADDRESS,
+});
+
 const vault = Vault.open(config.VAULT_DATABASE_URL, {
   onPoolError: (err) => log({ event: "vault_pool_error", sqlState: sqlStateOf(err) }),
 });
@@ -54,6 +62,7 @@ async function stop(signal: string) {
   server.close();
   server.closeAllConnections();
   await vault.close().catch(() => {});
+  await authorizations.close().catch(() => {});
   process.exit(0);
 }
 process.on("SIGINT", () => void stop("SIGINT"));
@@ -96,6 +105,7 @@ if (!stopping) {
     vault,
     signingKey: config.ENCLAVE_SIGNING_KEY,
     trustedClientKeys: config.ENCLAVE_TRUSTED_CLIENT_KEYS,
+    authorizations,
     log,
   });
   log({ event: "ready", ms: Math.round(performance.now() - startedAt) });

@@ -1,7 +1,8 @@
 /**
  * The enclave's HTTP API against a real vault database (PGlite, or PostgreSQL with DATABASE_URL)
- * holding 5,000 generated legal entities: aggregates checked against a plain-JS recomputation,
- * the minimum-group-size rule, receipts, and every refusal the contract names.
+ * holding 5,000 generated legal entities and a real dev chain holding the jobs' authorization:
+ * aggregates checked against a plain-JS recomputation, the minimum-group-size rule, receipts, and
+ * every refusal the contract names (authorization refusals: enclave-authorization.test.ts).
  */
 import { randomUUID } from "node:crypto";
 import { canonicalJson } from "@pdx/common/canonical-json";
@@ -18,19 +19,34 @@ import { verifyReceipt } from "@pdx/common/receipt";
 import { postSigned, startTestEnclave, type TTestEnclave } from "@pdx/enclave/src/testing/test-enclave";
 import { generateLegalEntities, type TLegalEntity } from "@pdx/seeds/legal-entities";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LE_DISTRICT_INDUSTRY_SCOPE,
+  startAuthorizationChain,
+  type TAuthorizationChain,
+  type TAuthorizationClaim,
+} from "../support/authorization-chain";
 
 const SEED_COUNT = 5000;
 const K = 10;
 
 let enclave: TTestEnclave;
 let rows: TLegalEntity[];
+let authChain: TAuthorizationChain;
+let authorization: TAuthorizationClaim;
 
 beforeAll(async () => {
-  enclave = await startTestEnclave({ seedCount: SEED_COUNT });
+  authChain = await startAuthorizationChain();
+  enclave = await startTestEnclave({ seedCount: SEED_COUNT, authorizationRegistry: authChain.readerOptions });
+  authorization = await authChain.recordAuthorization({
+    id: randomUUID(),
+    operatorOrgId: "org-operator",
+    scope: LE_DISTRICT_INDUSTRY_SCOPE,
+  });
   rows = [...generateLegalEntities({ count: SEED_COUNT })];
 });
 afterAll(async () => {
   await enclave?.stop();
+  await authChain?.stop();
 });
 
 function jobRequest(overrides: Partial<TAggregateJobRequest> = {}): TAggregateJobRequest {
@@ -44,6 +60,7 @@ function jobRequest(overrides: Partial<TAggregateJobRequest> = {}): TAggregateJo
       { fn: "sum", field: "registered_capital", as: "registered_capital_total" },
     ],
     requester: { orgId: "org-buyer", userId: "user-buyer" },
+    authorization,
     ...overrides,
   };
 }
@@ -245,6 +262,21 @@ describe("enclave API: invalid requests", () => {
     [{ measures: [{ fn: "median", as: "m" }] }, /^measures\.0\.fn:/],
     [{ minGroupSize: 0 }, /^minGroupSize:/],
     [{ requester: { orgId: "" } }, /^requester\./],
+    [{ authorization: undefined }, /^authorization:/],
+    [
+      { authorization: { id: "not-a-uuid", operatorOrgId: "o", scope: LE_DISTRICT_INDUSTRY_SCOPE } },
+      /^authorization\.id:/,
+    ],
+    [
+      {
+        authorization: {
+          id: randomUUID(),
+          operatorOrgId: "o",
+          scope: [{ datasetCode: "LE-BASE", fields: ["Bad"] }],
+        },
+      },
+      /^authorization\.scope\.0\.fields\.0:/,
+    ],
   ])("refuses %j with INVALID_REQUEST naming the field", async (override, path) => {
     const message = expectError(await post({ ...jobRequest(), ...override }), 400, "INVALID_REQUEST");
     expect(message).toMatch(path);
@@ -341,7 +373,7 @@ describe("enclave API: logs and internal errors", () => {
   });
 
   it("turns a failure inside the vault into 500 INTERNAL with a generic message", async () => {
-    const broken = await startTestEnclave({ seedCount: 200 });
+    const broken = await startTestEnclave({ seedCount: 200, authorizationRegistry: authChain.readerOptions });
     try {
       // The vault's pool goes away under the running app: every query now fails inside pg.
       await broken.vault.close();

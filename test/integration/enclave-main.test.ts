@@ -1,7 +1,8 @@
 /**
  * The enclave as its own process (enclave/src/main.ts run by tsx): configuration errors exit 78
  * naming the variable without echoing secrets, a port in use is named, and a real start serves
- * signed jobs, survives a restart without reloading, and refuses a replay across the restart.
+ * signed jobs under an authorization read from a real dev chain, survives a restart without
+ * reloading, and refuses a replay across the restart.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -14,6 +15,11 @@ import { verifyReceipt } from "@pdx/common/receipt";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
 import { postSigned } from "@pdx/enclave/src/testing/test-enclave";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  LE_DISTRICT_INDUSTRY_SCOPE,
+  startAuthorizationChain,
+  type TAuthorizationChain,
+} from "../support/authorization-chain";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const BIN = join(ROOT, "node_modules/.bin");
@@ -55,6 +61,8 @@ function validEnv(overrides: Record<string, string | undefined> = {}): Record<st
     ENCLAVE_SIGNING_KEY: enclaveKeys.secretKey,
     ENCLAVE_TRUSTED_CLIENT_KEYS: clientKeys.publicKey,
     ENCLAVE_SEED_LEGAL_ENTITIES: "2000",
+    CHAIN_RPC_URL: "http://127.0.0.1:1",
+    AUTHORIZATION_REGISTRY_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
     ...overrides,
   };
 }
@@ -81,6 +89,10 @@ describe("enclave main: bad configuration", () => {
     ["VAULT_DATABASE_URL", "mysql://somewhere/db"],
     ["ENCLAVE_PORT", "70000"],
     ["ENCLAVE_SEED_LEGAL_ENTITIES", "many"],
+    ["CHAIN_RPC_URL", undefined],
+    ["CHAIN_RPC_URL", "ftp://user:chain-api-key-9f2e@chain.example/"],
+    ["AUTHORIZATION_REGISTRY_ADDRESS", ""],
+    ["AUTHORIZATION_REGISTRY_ADDRESS", "0x1234"],
   ])("exits 78 naming %s (value %j) and never echoes the value", async (name, value) => {
     const run = runMain(validEnv({ [name]: value }));
     expect(await run.exited).toBe(78);
@@ -116,21 +128,27 @@ describe("enclave main: port in use", () => {
 
 describe("enclave main: start, serve, restart", () => {
   let db: TTestDatabase;
+  let authChain: TAuthorizationChain;
   let run: TRun | undefined;
   beforeAll(async () => {
-    db = await createTestDatabase();
+    [db, authChain] = await Promise.all([createTestDatabase(), startAuthorizationChain()]);
   });
   afterAll(async () => {
     if (run && run.proc.exitCode === null) {
       run.proc.kill("SIGKILL");
       await run.exited;
     }
-    await db?.drop();
+    await Promise.all([db?.drop(), authChain?.stop()]);
   });
 
   it("loads the vault on first start, serves signed jobs, and on restart keeps the data and the nonces", async () => {
     const port = await freePort();
-    const env = validEnv({ VAULT_DATABASE_URL: db.url, ENCLAVE_PORT: String(port) });
+    const env = validEnv({
+      VAULT_DATABASE_URL: db.url,
+      ENCLAVE_PORT: String(port),
+      CHAIN_RPC_URL: authChain.readerOptions.rpcUrl,
+      AUTHORIZATION_REGISTRY_ADDRESS: authChain.readerOptions.address,
+    });
     run = runMain(env);
     const url = await waitForReady(run);
     expect(url).toBe(`http://127.0.0.1:${port}`);
@@ -147,6 +165,11 @@ describe("enclave main: start, serve, restart", () => {
       groupBy: ["district"],
       measures: [{ fn: "count", as: "enterprises" }],
       requester: { orgId: "o", userId: "u" },
+      authorization: await authChain.recordAuthorization({
+        id: randomUUID(),
+        operatorOrgId: "o",
+        scope: LE_DISTRICT_INDUSTRY_SCOPE,
+      }),
     };
     const first = await postSigned(url, clientKeys, job);
     expect(first.status).toBe(200);

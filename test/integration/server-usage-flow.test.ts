@@ -1,9 +1,11 @@
 /**
  * The whole server-side flow with real parts: a real enclave (its app over HTTP, its own vault
- * database), a real dev chain (hardhat node) and the marketplace database. A buyer runs the
- * product; the usage record is hashed, batched into a Merkle tree and anchored; the auditor's
- * verification passes, fails after the record is altered in the database, and passes again
- * after a chain reset once the stored batches are re-anchored.
+ * database), a real dev chain (hardhat node) and the marketplace database. The seeded demo
+ * authorization of the product is recorded on chain through the chain-write outbox (on a second
+ * dev chain, so the anchor chain's reset below leaves it alone), and the enclave checks it at job
+ * time. A buyer runs the product; the usage record is hashed, batched into a Merkle tree and
+ * anchored; the auditor's verification passes, fails after the record is altered in the database,
+ * and passes again after a chain reset once the stored batches are re-anchored.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,6 +20,7 @@ import { startDevChain, type TDevChain } from "../../scripts/lib/dev-chain";
 import { createChainClient, DEV_CHAIN_ACCOUNT0_PRIVATE_KEY, type TChainClient } from "../../server/src/chain";
 import { USAGE_ANCHOR_ARTIFACT_PATH } from "../../server/src/chain/usage-anchor-artifact";
 import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
+import { processChainWrites } from "../../server/src/domain/chain-writes/outbox";
 import { productIdFor } from "../../server/src/domain/seed/seed-demo-data";
 import { anchorPendingRecords, reanchorAfterChainReset } from "../../server/src/domain/usage/anchoring";
 import {
@@ -34,11 +37,13 @@ import {
   type TCaller,
   type TServerTestKit,
 } from "../../server/src/testing/server-test-kit";
+import { startAuthorizationChain, type TAuthorizationChain } from "../support/authorization-chain";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const PRODUCT_ID = productIdFor("le-district-industry", 1);
 
 let devChain: TDevChain;
+let authChain: TAuthorizationChain;
 let enclave: TTestEnclave;
 let chain: TChainClient;
 let kit: TServerTestKit;
@@ -66,11 +71,16 @@ beforeAll(async () => {
       stdio: "inherit",
     });
   }
-  [devChain, enclave] = await Promise.all([startDevChain({ port: await freePort() }), startTestEnclave()]);
+  [devChain, authChain] = await Promise.all([
+    startDevChain({ port: await freePort() }),
+    startAuthorizationChain(),
+  ]);
+  enclave = await startTestEnclave({ authorizationRegistry: authChain.readerOptions });
   emptyChainSnapshot = (await rpc("evm_snapshot")) as string;
   chain = createChainClient({ rpcUrl: devChain.rpcUrl, privateKey: DEV_CHAIN_ACCOUNT0_PRIVATE_KEY });
   kit = await createServerTestKit({
     chain,
+    registries: authChain.registries,
     enclavePublicKey: enclave.enclaveKeys.publicKey,
     enclave: createEnclaveClient({
       baseUrl: enclave.url,
@@ -78,6 +88,10 @@ beforeAll(async () => {
       enclavePublicKey: enclave.enclaveKeys.publicKey,
     }),
   });
+  // The seed queued the catalog's and the demo authorization's chain records: send them.
+  const written = await processChainWrites(kit.db, authChain.registries, { limit: 1000 });
+  expect(written).toMatchObject({ failed: null, pending: 0 });
+  expect(written.confirmed.map((w) => w.kind)).toContain("authorization.record");
   const first = await reanchorAfterChainReset(kit.db, chain);
   expect(first).toMatchObject({ chainId: "31337", deployedNow: true, reanchoredBatches: 0 });
   [buyer, auditor, regulator] = await Promise.all([
@@ -89,7 +103,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kit?.close(); // closes the chain client too
-  await Promise.all([devChain?.stop(), enclave?.stop()]);
+  await Promise.all([devChain?.stop(), enclave?.stop(), authChain?.stop()]);
 });
 
 async function recordRow(id: string) {

@@ -25,6 +25,12 @@ export const ENCLAVE_ERROR_STATUS = {
   DATASET_UNKNOWN: 404,
   /** A field's column policy forbids the requested use; the message names the field and why. */
   FIELD_NOT_ALLOWED: 422,
+  /** The job's authorization is not recorded, not active, out of term, or not the one claimed. */
+  AUTHORIZATION_INACTIVE: 403,
+  /** The job reads a field its authorization's scope does not cover (named in the message). */
+  FIELD_OUT_OF_SCOPE: 403,
+  /** The authorization registry cannot be read (chain down, or no registry at the address). */
+  CHAIN_UNAVAILABLE: 503,
   /** Anything else; details only in the enclave's log (SQLSTATE and error class, never text). */
   INTERNAL: 500,
 } as const satisfies Record<TEnclaveErrorCode, number>;

@@ -1,11 +1,14 @@
 /**
- * Aggregate jobs: check the request against the dataset's rules, group in the vault, withhold
- * small cells, and sign a receipt of what was read and released. Plain functions — no HTTP.
+ * Aggregate jobs: check the request against the dataset's rules and the authorization on chain,
+ * group in the vault, withhold small cells, and sign a receipt of what was read and released.
+ * Plain functions — no HTTP.
  */
 import { canonicalJson } from "@pdx/common/canonical-json";
 import type { TAggregateJobRequest, TAggregateJobResponse } from "@pdx/common/enclave-api";
 import { sha256Hex } from "@pdx/common/hash";
 import { signReceipt } from "@pdx/common/receipt";
+import type { TAuthorizationRegistryReader } from "../authorization/authorization-registry";
+import { verifyJobAuthorization } from "../authorization/check-authorization";
 import { EnclaveError } from "../errors";
 import { planAggregate, type TAggregatePlan } from "../privacy/column-policy";
 import { applyMinGroupSize } from "../privacy/min-group-size";
@@ -19,6 +22,8 @@ export interface TEnclaveSigner {
 export interface TAggregateJobDeps {
   vault: Pick<Vault, "findDataset" | "aggregate">;
   signer: TEnclaveSigner;
+  /** The AuthorizationRegistry, read at job time. */
+  authorizations: TAuthorizationRegistryReader;
   now?: () => Date;
 }
 
@@ -103,6 +108,8 @@ export async function runAggregateJob(
     throw new EnclaveError("DATASET_UNKNOWN", `dataset ${request.datasetCode} is not held by this enclave`);
   }
   const plan = planAggregate(dataset, request);
+  // At job time, after the column policy and before any row is read.
+  await verifyJobAuthorization(deps.authorizations, request, plan.fieldsRead, now());
   const groups = await deps.vault.aggregate({
     datasetCode: dataset.code,
     version: dataset.version,

@@ -26,6 +26,11 @@ function request(overrides: Partial<TAggregateJobRequest> = {}): TAggregateJobRe
       { fn: "sum", field: "registered_capital", as: "capital" },
     ],
     requester: { orgId: "o", userId: "u" },
+    authorization: {
+      id: "00000000-0000-4000-8000-000000000001",
+      operatorOrgId: "o",
+      scope: [{ datasetCode: "LE-BASE", fields: ["district", "industry", "registered_capital"] }],
+    },
     ...overrides,
   };
 }

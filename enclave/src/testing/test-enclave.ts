@@ -2,12 +2,18 @@
  * A real enclave for tests: a fresh vault database (createTestDatabase: PGlite, or real
  * PostgreSQL when DATABASE_URL is set), migrations, a small LE-BASE load, and the app listening
  * on a free port of 127.0.0.1. Also a signing client that sends jobs the way the server does.
+ * Jobs check their authorization on the chain given by `authorizationRegistry`; without one, the
+ * enclave reads a registry at a closed port, so every job is refused with CHAIN_UNAVAILABLE.
  */
 import type { AddressInfo } from "node:net";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
 import { signRequest } from "@pdx/common/signed-request";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
 import { createEnclaveApp, type TEnclaveAppDeps } from "../app";
+import {
+  createAuthorizationRegistryReader,
+  type TAuthorizationRegistryReaderOptions,
+} from "../authorization/authorization-registry";
 import type { TEnclaveLogEvent } from "../log";
 import { Vault } from "../vault/vault";
 
@@ -32,6 +38,8 @@ export interface TTestEnclave {
 export interface TTestEnclaveOptions {
   /** LE-BASE rows to load (default 5,000). */
   seedCount?: number;
+  /** Chain JSON-RPC URL and AuthorizationRegistry address that jobs are checked against. */
+  authorizationRegistry?: TAuthorizationRegistryReaderOptions;
   appDeps?: Partial<Omit<TEnclaveAppDeps, "vault" | "signingKey" | "trustedClientKeys">>;
 }
 
@@ -42,6 +50,12 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
   const clientKeys = generateKeyPair();
   const logs: TEnclaveLogEvent[] = [];
   let vault = Vault.open(db.url);
+  const authorizations = createAuthorizationRegistryReader(
+    options.authorizationRegistry ?? {
+      rpcUrl: "http://127.0.0.1:9",
+      address: "0x0000000000000000000000000000000000000000",
+    },
+  );
   await vault.migrate();
   await vault.ensureLegalEntities({ count: options.seedCount ?? 5000 });
 
@@ -51,6 +65,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       vault,
       signingKey: enclaveKeys.secretKey,
       trustedClientKeys: [clientKeys.publicKey],
+      authorizations,
       log: (e) => logs.push(e),
       ...options.appDeps,
     });
@@ -88,6 +103,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     async stop() {
       await close();
       await vault.close();
+      await authorizations.close();
       await db.drop();
     },
   };

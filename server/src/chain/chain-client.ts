@@ -53,10 +53,45 @@ export interface TChainClientOptions {
   usageAnchorAddress?: string | null;
 }
 
-interface TConnection {
+/** A live JSON-RPC connection with the signing wallet (shared with registries.ts). */
+export interface TConnection {
   provider: JsonRpcProvider;
   wallet: Wallet;
+  /** Decimal chain id. */
   chainId: string;
+}
+
+/**
+ * Opens a provider on `rpcUrl` with the pitfalls above handled (chain id probed once, then
+ * `staticNetwork`; no response cache; no batching) and a wallet for `signingKey`.
+ */
+export async function openConnection(rpcUrl: string, signingKey: string): Promise<TConnection> {
+  const chainIdHex = await probeChainId(rpcUrl);
+  const request = new FetchRequest(rpcUrl);
+  request.timeout = RPC_TIMEOUT_MS;
+  const provider = new JsonRpcProvider(request, undefined, {
+    staticNetwork: Network.from(BigInt(chainIdHex)),
+    cacheTimeout: -1,
+    batchMaxCount: 1,
+    pollingInterval: POLLING_INTERVAL_MS,
+  });
+  return { provider, wallet: new Wallet(signingKey, provider), chainId: BigInt(chainIdHex).toString() };
+}
+
+/** Fee fields for the next transaction of `conn.wallet` (fee-policy.ts); refuses when it cannot pay. */
+export async function feeOverridesFor(conn: TConnection): Promise<TFeeOverrides> {
+  const [gasPriceHex, block, balance] = await Promise.all([
+    conn.provider.send("eth_gasPrice", []) as Promise<string>,
+    conn.provider.getBlock("latest"),
+    conn.provider.getBalance(conn.wallet.address),
+  ]);
+  const fees = chooseFees({
+    gasPrice: BigInt(gasPriceHex),
+    baseFeePerGas: block?.baseFeePerGas ?? null,
+    balance,
+  });
+  if (!("gasPrice" in fees) && balance === 0n) throw cannotPay();
+  return fees;
 }
 
 /** Creates a chain client. Nothing is contacted until the first call. */
@@ -78,18 +113,7 @@ export function createChainClient(opts: TChainClientOptions): TChainClient {
   function connect(): Promise<TConnection> {
     if (closed) return Promise.reject(new ChainError("CLIENT_CLOSED", "the chain client is closed"));
     if (connecting) return connecting;
-    const attempt = (async () => {
-      const chainIdHex = await probeChainId(rpcUrl);
-      const request = new FetchRequest(rpcUrl);
-      request.timeout = RPC_TIMEOUT_MS;
-      const provider = new JsonRpcProvider(request, undefined, {
-        staticNetwork: Network.from(BigInt(chainIdHex)),
-        cacheTimeout: -1,
-        batchMaxCount: 1,
-        pollingInterval: POLLING_INTERVAL_MS,
-      });
-      return { provider, wallet: new Wallet(signingKey, provider), chainId: BigInt(chainIdHex).toString() };
-    })();
+    const attempt = openConnection(rpcUrl, signingKey);
     connecting = attempt;
     // A failed connection attempt is forgotten so the next call tries again (the chain may come up later).
     attempt.catch(() => {
@@ -133,21 +157,6 @@ export function createChainClient(opts: TChainClientOptions): TChainClient {
       verified.add(address);
     }
     return new Contract(address, abi, conn.wallet);
-  }
-
-  async function feeOverrides(conn: TConnection): Promise<TFeeOverrides> {
-    const [gasPriceHex, block, balance] = await Promise.all([
-      conn.provider.send("eth_gasPrice", []) as Promise<string>,
-      conn.provider.getBlock("latest"),
-      conn.provider.getBalance(conn.wallet.address),
-    ]);
-    const fees = chooseFees({
-      gasPrice: BigInt(gasPriceHex),
-      baseFeePerGas: block?.baseFeePerGas ?? null,
-      balance,
-    });
-    if (!("gasPrice" in fees) && balance === 0n) throw cannotPay();
-    return fees;
   }
 
   /** Maps any failure to a ChainError (keeps ChainErrors as they are). */
@@ -202,7 +211,7 @@ export function createChainClient(opts: TChainClientOptions): TChainClient {
           }
           const factory = new ContractFactory(abi, artifact.bytecode, conn.wallet);
           const deployTx = await factory.getDeployTransaction();
-          const tx = await conn.wallet.sendTransaction({ ...deployTx, ...(await feeOverrides(conn)) });
+          const tx = await conn.wallet.sendTransaction({ ...deployTx, ...(await feeOverridesFor(conn)) });
           txHash = tx.hash;
           const receipt = await tx.wait(1, CONFIRM_TIMEOUT_MS);
           if (receipt?.status !== 1 || !receipt.contractAddress) {
@@ -241,7 +250,7 @@ export function createChainClient(opts: TChainClientOptions): TChainClient {
           const contract = await usageAnchor(conn);
           const contractAddress = await contract.getAddress();
           const anchor = contract.getFunction("anchorBatch");
-          const tx = await anchor.send(batchId, root, recordCount, await feeOverrides(conn));
+          const tx = await anchor.send(batchId, root, recordCount, await feeOverridesFor(conn));
           txHash = tx.hash;
           const receipt = await tx.wait(1, CONFIRM_TIMEOUT_MS);
           if (receipt?.status !== 1) {
@@ -326,7 +335,7 @@ export function createChainClient(opts: TChainClientOptions): TChainClient {
 }
 
 /** Reads eth_chainId once with a plain request; CHAIN_UNREACHABLE when nothing sensible answers. */
-async function probeChainId(rpcUrl: string): Promise<string> {
+export async function probeChainId(rpcUrl: string): Promise<string> {
   let body: unknown;
   try {
     const res = await fetch(rpcUrl, {
@@ -388,7 +397,11 @@ function revertToChainError(
  * give its hash (anchoring again is safe — a second anchor of the same batch id reverts with
  * BATCH_ALREADY_ANCHORED, and readBatch shows which root landed).
  */
-function notConfirmed(err: unknown, doing: string, txHash: string | undefined): ChainError | undefined {
+export function notConfirmed(
+  err: unknown,
+  doing: string,
+  txHash: string | undefined,
+): ChainError | undefined {
   if (!txHash || !(isError(err, "TIMEOUT") || isUnreachable(err))) return undefined;
   return new ChainError(
     isError(err, "TIMEOUT") ? "TX_FAILED" : "CHAIN_UNREACHABLE",
@@ -397,17 +410,17 @@ function notConfirmed(err: unknown, doing: string, txHash: string | undefined): 
   );
 }
 
-const CANNOT_PAY = "the signing account cannot pay for gas on this chain";
+export const CANNOT_PAY = "the signing account cannot pay for gas on this chain";
 
 /** Raised before sending when the chain charges for gas and the account holds nothing. */
-class CannotPay extends Error {}
+export class CannotPay extends Error {}
 
 function cannotPay(): CannotPay {
   return new CannotPay(CANNOT_PAY);
 }
 
 /** Node messages for "balance too low" that ethers does not classify (EDR, Besu). Never shown. */
-function isInsufficientFunds(err: unknown): boolean {
+export function isInsufficientFunds(err: unknown): boolean {
   const nested = (err as { error?: { message?: unknown } } | null)?.error?.message;
   return typeof nested === "string" && /insufficient funds|enough funds|upfront cost exceeds/i.test(nested);
 }
@@ -431,18 +444,18 @@ function checkBatchId(batchId: bigint): void {
   }
 }
 
-function checkHex32(value: unknown, what: string): void {
+export function checkHex32(value: unknown, what: string): void {
   if (typeof value !== "string" || !HEX32.test(value)) {
     throw new ChainError("INVALID_ARGUMENT", `${what} must be 32 bytes as 0x-prefixed hex`);
   }
 }
 
-function parseAddress(value: string, what: string): string {
+export function parseAddress(value: string, what: string): string {
   if (!isAddress(value)) throw new ChainError("INVALID_ARGUMENT", `${what} is not an EVM address`);
   return getAddress(value);
 }
 
-function parseRpcUrl(value: string): string {
+export function parseRpcUrl(value: string): string {
   try {
     const u = new URL(value);
     if (u.protocol === "http:" || u.protocol === "https:") return value;
@@ -453,7 +466,7 @@ function parseRpcUrl(value: string): string {
 }
 
 /** Validates the key without ever echoing it. */
-function parsePrivateKey(value: string): string {
+export function parsePrivateKey(value: string): string {
   if (typeof value !== "string" || !HEX32.test(value)) {
     throw new ChainError("INVALID_ARGUMENT", "privateKey must be 32 bytes as 0x-prefixed hex");
   }

@@ -9,7 +9,7 @@ import { isError } from "ethers";
 export type TChainErrorCode =
   /** The JSON-RPC endpoint does not answer (down, wrong URL, timeout). */
   | "CHAIN_UNREACHABLE"
-  /** No UsageAnchor contract at the address in use (not deployed, or the chain was reset). */
+  /** No UsageAnchor (or registry) contract at the address in use (not deployed, or the chain was reset). */
   | "CONTRACT_MISSING"
   /** The compiled contract (Hardhat artifact) is missing or unreadable. */
   | "ARTIFACT_MISSING"
@@ -17,8 +17,14 @@ export type TChainErrorCode =
   | "TX_FAILED"
   /** The batch id already has a root on chain (roots are immutable). */
   | "BATCH_ALREADY_ANCHORED"
-  /** The signing account lacks the role the operation needs (ANCHORER_ROLE). */
+  /** The signing account lacks the role the operation needs (ANCHORER_ROLE, REGISTRAR_ROLE). */
   | "NOT_AUTHORIZED"
+  /** A registry already holds a record with this id but different content (records are write-once). */
+  | "RECORD_CONFLICT"
+  /** A registry holds no record with this id (a status change needs the record first). */
+  | "RECORD_MISSING"
+  /** A registry refuses this status change from the record's current status (e.g. Revoked is final). */
+  | "INVALID_STATUS_TRANSITION"
   /** A read call failed on a reachable chain. */
   | "CALL_FAILED"
   /** An argument is out of range or malformed (named in the message). */

@@ -180,6 +180,24 @@ function enclaveRefusal(status: number, body: unknown): DomainError {
         "the secure computing domain refused this product: it reads a field the dataset's policy does not allow",
         detail,
       );
+    case "AUTHORIZATION_INACTIVE":
+      return new DomainError(
+        "AUTHORIZATION_INACTIVE",
+        "this product's operation authorization is not in force on chain (suspended, revoked, expired or not yet recorded), so it cannot run",
+        detail,
+      );
+    case "FIELD_OUT_OF_SCOPE":
+      return new DomainError(
+        "ENCLAVE_REFUSED",
+        "the secure computing domain refused this product: it reads a field outside its operation authorization's scope",
+        detail,
+      );
+    case "CHAIN_UNAVAILABLE":
+      return new DomainError(
+        "CHAIN_UNAVAILABLE",
+        "the authorization registry on chain cannot be read right now; please try again later",
+        detail,
+      );
     case "INVALID_REQUEST":
       return new DomainError(
         "ENCLAVE_REFUSED",

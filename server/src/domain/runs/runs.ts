@@ -1,7 +1,8 @@
 /**
- * Runs: a buyer runs a product. The aggregate job is built from the product's manifest and sent
- * to the enclave, whose answer is verified by the enclave client; then the usage record and the
- * run (with its released result) are written in one transaction.
+ * Runs: a buyer runs a product. The aggregate job is built from the product's manifest, carries
+ * the operation authorization the product runs under (checked again by the enclave against the
+ * chain at job time), and is sent to the enclave, whose answer is verified by the enclave client;
+ * then the usage record and the run (with its released result) are written in one transaction.
  */
 import { randomUUID } from "node:crypto";
 import type { TAggregateJobRequest } from "@pdx/common/enclave-api";
@@ -13,6 +14,7 @@ import type { TSessionUser } from "../auth/session-user";
 import { getCatalogProduct } from "../catalog/products";
 import { DomainError } from "../domain-error";
 import { insertUsageRecord, nextUsageRecordId } from "../usage/usage-record";
+import { authorizationForProduct } from "./product-authorization";
 
 export interface TRunView {
   runId: string;
@@ -46,8 +48,8 @@ export interface TRunDeps {
 
 /**
  * Runs product `productId` for `user` (a buyer). Resolves with the result and the id of the
- * usage record written for it. Nothing is recorded when the enclave fails or its answer does not
- * verify.
+ * usage record written for it. Nothing is recorded when the product's authorization is not active
+ * (AUTHORIZATION_INACTIVE), the enclave refuses or fails, or its answer does not verify.
  */
 export async function startRun(
   deps: TRunDeps,
@@ -55,6 +57,7 @@ export async function startRun(
   input: { productId: string },
 ): Promise<TRunView> {
   const { view, manifest } = await getCatalogProduct(deps.db, input.productId);
+  const authorization = await authorizationForProduct(deps.db, view.id, deps.now?.() ?? new Date());
   const runId = randomUUID();
   const request: TAggregateJobRequest = {
     jobId: runId,
@@ -64,6 +67,7 @@ export async function startRun(
     measures: manifest.logic.measures,
     minGroupSize: manifest.privacyRule.k,
     requester: { orgId: user.org.id, userId: user.id },
+    authorization,
   };
   const response = await deps.enclave.runAggregate(request);
   const signed = response.signedReceipt;

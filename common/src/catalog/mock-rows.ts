@@ -1,0 +1,177 @@
+/**
+ * Mock rows for a catalog entry's data dictionary page: generated from the schema alone, never
+ * from real data, deterministic for a seed, and plainly fake — organization names read
+ * "示例企业0001", person names "张示例", codes use the unassigned division 449900 (a real code
+ * never carries it; the synthetic legal-entity register uses 449902–449911), mobile numbers start
+ * with the unassigned prefix 100. Each field's masking rule is applied, exactly as it would be when
+ * the data leaves its source.
+ */
+import { sha256Hex } from "../hash";
+import { buildUscc } from "../uscc";
+import type { TDatasetEntry, TDatasetField, TMaskingRule } from "./dataset-entry";
+
+/** Most rows one call generates. */
+export const MOCK_ROWS_MAX = 50;
+
+export type TMockValue = string | number | boolean | null;
+export type TMockRow = Record<string, TMockValue>;
+
+/** Division code of every generated identifier: "4499" is not a real prefecture, "00" no district. */
+const FAKE_DIVISION = "449900";
+const FAKE_DISTRICTS = ["中心区", "南湾区", "东港区", "西岸区", "北岭区", "新城区", "高新区", "滨海区"];
+const SURNAMES = [..."王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"];
+const RESIDENT_ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const RESIDENT_ID_CHECK = "10X98765432";
+const FIRST_DAY = Date.UTC(2015, 0, 1);
+const LAST_DAY = Date.UTC(2026, 9, 31);
+const DAY_MS = 86_400_000;
+
+/** mulberry32: a small 32-bit PRNG, deterministic on every platform. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string: the per-field seed, so adding a field never changes another's values. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+function residentIdCheckChar(first17: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * RESIDENT_ID_WEIGHTS[i]!;
+  return RESIDENT_ID_CHECK[sum % 11]!;
+}
+
+function rawValue(field: TDatasetField, row: number, next: () => number): TMockValue {
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]) => items[int(items.length)]!;
+  const dayBetween = (from: number, to: number) =>
+    isoDay(from + int(Math.floor((to - from) / DAY_MS) + 1) * DAY_MS);
+  const sample = field.sample;
+  switch (sample?.kind) {
+    case "enum":
+      return pick(sample.values);
+    case "range": {
+      if (field.type === "integer") {
+        const lo = Math.ceil(sample.min);
+        return lo + int(Math.floor(sample.max) - lo + 1);
+      }
+      const factor = 10 ** (sample.decimals ?? 2);
+      return Math.round((sample.min + next() * (sample.max - sample.min)) * factor) / factor;
+    }
+    case "date_range":
+      return dayBetween(Date.parse(sample.from), Date.parse(sample.to));
+    case "identifier":
+      switch (sample.format) {
+        case "uscc":
+          return buildUscc({
+            authority: "9",
+            entityType: "1",
+            division: FAKE_DIVISION,
+            orgBody8: `MA${pad(int(1e6), 6)}`,
+          });
+        case "resident_id": {
+          const birth = dayBetween(Date.UTC(1950, 0, 1), Date.UTC(2008, 11, 31)).replaceAll("-", "");
+          const first17 = `${FAKE_DIVISION}${birth}${pad(int(1000), 3)}`;
+          return first17 + residentIdCheckChar(first17);
+        }
+        case "mobile":
+          return `100${pad(int(1e8), 8)}`;
+        case "person_name":
+          return `${pick(SURNAMES)}示例`;
+        case "org_name":
+          return `示例企业${pad(row + 1, 4)}`;
+        case "address":
+          return `鹏城市${pick(FAKE_DISTRICTS)}示例路${1 + int(200)}号`;
+        case "plate":
+          return `鹏${pick([..."ABCDEF"])}${pad(int(1e5), 5)}`;
+        case "serial":
+          return `${sample.prefix ?? "SL"}${pad(int(1e8), 8)}`;
+      }
+      break;
+  }
+  switch (field.type) {
+    case "text":
+      return `示例${field.label.zh}${pad(row + 1, 3)}`;
+    case "integer":
+      return int(1000);
+    case "numeric":
+      return Math.round(next() * 1_000_000) / 100;
+    case "date":
+      return dayBetween(FIRST_DAY, LAST_DAY);
+    case "boolean":
+      return next() < 0.5;
+  }
+}
+
+/** Rounds a number down to its order of magnitude: 37 → 30, 5234.5 → 5000. */
+function generalizeNumber(value: number): number {
+  if (value === 0 || !Number.isFinite(value)) return value;
+  const magnitude = 10 ** Math.floor(Math.log10(Math.abs(value)));
+  return Number((Math.floor(value / magnitude) * magnitude).toPrecision(12));
+}
+
+/** Applies a masking rule (脱敏规则) to one value; see MASKING_LABELS for what each rule keeps. */
+export function maskValue(rule: TMaskingRule, value: TMockValue): TMockValue {
+  if (rule === "suppress") return null;
+  if (rule === "none" || value === null || typeof value === "boolean") return value;
+  if (rule === "generalize") {
+    if (typeof value === "number") return generalizeNumber(value);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value.slice(0, 7);
+    const chars = [...value];
+    return `${chars.slice(0, Math.ceil(chars.length / 2)).join("")}*`;
+  }
+  const text = String(value);
+  const chars = [...text];
+  const n = chars.length;
+  const keep = (head: number, tail: number) =>
+    n <= head + tail
+      ? `${chars[0] ?? ""}${"*".repeat(Math.max(1, n - 1))}`
+      : `${chars.slice(0, head).join("")}${"*".repeat(n - head - tail)}${tail ? chars.slice(n - tail).join("") : ""}`;
+  switch (rule) {
+    case "hash":
+      return sha256Hex(text).slice(0, 16);
+    case "mask_name":
+      return `${chars[0] ?? ""}*`;
+    case "mask_id":
+      return keep(6, 4);
+    case "mask_phone":
+      return keep(3, 4);
+    case "mask_middle":
+      return keep(Math.ceil(n / 3), Math.floor(n / 4));
+  }
+}
+
+/**
+ * `n` fake rows (at most MOCK_ROWS_MAX) for `entry`, the same for the same entry, n and seed; a
+ * shorter run is a prefix of a longer one. Values are typed by field type (integer and numeric as
+ * numbers, dates as "YYYY-MM-DD", booleans) and then masked by each field's rule, so a masked
+ * value is a string ("张*"), a generalized date "YYYY-MM" and a suppressed one null.
+ */
+export function mockRows(entry: TDatasetEntry, n: number, seed: number): TMockRow[] {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`mockRows: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(seed)) throw new RangeError(`mockRows: seed must be an integer, got ${seed}`);
+  const count = Math.min(n, MOCK_ROWS_MAX);
+  const rows: TMockRow[] = Array.from({ length: count }, () => ({}));
+  for (const field of entry.fields) {
+    const next = prng(fnv1a(`${seed}:${entry.code}:${field.name}`));
+    for (let i = 0; i < count; i++) rows[i]![field.name] = maskValue(field.masking, rawValue(field, i, next));
+  }
+  return rows;
+}
