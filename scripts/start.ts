@@ -15,7 +15,9 @@ import { join, relative, resolve } from "node:path";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
 import { ConfigError, parseConfig } from "@pdx/common/env";
 import { z } from "zod";
+import { DEV_CHAIN_ACCOUNT0_PRIVATE_KEY } from "../server/src/chain";
 import { Supervisor } from "./lib/children";
+import { deployRegistries } from "./lib/deploy-registries";
 import { isPortFree, waitForHttp, waitForJsonRpc } from "./lib/ports";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -188,6 +190,16 @@ async function main() {
     await waitForJsonRpc(rpcUrl, 120_000, () => chain.proc.exitCode === null);
   }
 
+  // Catalog and authorization registries: deployed once per chain (reused while the chain lives);
+  // the enclave reads authorizations from them at job time, the server records into them.
+  step("deploying the catalog and authorization registries");
+  const registries = await deployRegistries({
+    rpcUrl,
+    // The server's chain account deploys (it holds REGISTRAR_ROLE); the well-known key only locally.
+    privateKey: process.env.CHAIN_PRIVATE_KEY || DEV_CHAIN_ACCOUNT0_PRIVATE_KEY,
+    stateFile: join(dataDir, "chain-registries.json"),
+  });
+
   // 3. Enclave and server, each holding only its own key
   const serverKey = serviceKey("server");
   const enclaveKey = serviceKey("enclave");
@@ -199,6 +211,8 @@ async function main() {
     ENCLAVE_SIGNING_KEY: enclaveKey.secretKey,
     ENCLAVE_TRUSTED_CLIENT_KEYS: serverKey.publicKey,
     ENCLAVE_SEED_LEGAL_ENTITIES: String(config.ENCLAVE_SEED_LEGAL_ENTITIES),
+    CHAIN_RPC_URL: rpcUrl,
+    AUTHORIZATION_REGISTRY_ADDRESS: registries.authorizationRegistry,
     DATABASE_URL: undefined,
   });
   const enclaveUrl = `http://127.0.0.1:${config.ENCLAVE_PORT}`;
@@ -214,6 +228,8 @@ async function main() {
     SERVER_SIGNING_KEY: serverKey.secretKey,
     USER_KEY_ENCRYPTION_KEY: secretHex("user-key-encryption-key"),
     CHAIN_RPC_URL: rpcUrl,
+    CATALOG_REGISTRY_ADDRESS: registries.catalogRegistry,
+    AUTHORIZATION_REGISTRY_ADDRESS: registries.authorizationRegistry,
     ANCHOR_INTERVAL_MS: String(config.ANCHOR_INTERVAL_MS),
     ALLOWED_ORIGINS: `http://localhost:${config.WEB_PORT},http://127.0.0.1:${config.WEB_PORT}`,
     VAULT_DATABASE_URL: undefined,

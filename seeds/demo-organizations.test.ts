@@ -1,14 +1,16 @@
 import { usccProblem } from "@pdx/common/uscc";
 import { describe, expect, it } from "vitest";
-import { DEMO_DATASETS, DEMO_ORGANIZATIONS, DEMO_USERS, LE_BASE_DATASET } from "./demo-organizations";
+import { DEMO_ORGANIZATIONS, DEMO_USERS } from "./demo-organizations";
 
 describe("demo organizations", () => {
-  it("are the five parties of the demo, one of each type", () => {
+  it("are the parties of the demo, one of each type", () => {
     expect(DEMO_ORGANIZATIONS.map((o) => [o.name, o.type])).toEqual([
       ["市市场监督管理局", "data_source"],
       ["市数据局", "regulator"],
       ["城市数据运营有限公司", "operator"],
       ["鹏城商业银行股份有限公司", "buyer"],
+      ["鹏城数据交易平台运营中心", "platform"],
+      ["华信数据资产评估有限公司", "service_agency"],
       ["信衡会计师事务所", "auditor"],
     ]);
   });
@@ -23,26 +25,12 @@ describe("demo organizations", () => {
   });
 
   it("have one user each, with the role of the organization's type", () => {
-    expect(DEMO_USERS).toHaveLength(5);
+    expect(DEMO_USERS).toHaveLength(DEMO_ORGANIZATIONS.length);
     for (const u of DEMO_USERS) {
       const org = DEMO_ORGANIZATIONS.find((o) => o.key === u.orgKey);
       expect(org, u.email).toBeDefined();
-      expect(u.role).toBe(org!.type);
+      expect(u.role).toBe(org!.type === "platform" ? "admin" : org!.type);
       expect(u.email).toMatch(/^[a-z]+@demo\.pdx\.cn$/);
     }
-  });
-
-  it("catalog LE-BASE, held by the market regulation administration, with its seven fields", () => {
-    expect(DEMO_DATASETS).toEqual([LE_BASE_DATASET]);
-    expect(LE_BASE_DATASET.sourceOrgKey).toBe("market-regulation");
-    expect(LE_BASE_DATASET.fields.map((f) => f.name)).toEqual([
-      "uscc",
-      "name",
-      "district",
-      "industry",
-      "registered_capital",
-      "founded_on",
-      "status",
-    ]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The demo organizations, their users and the marketplace's catalog entry for the legal-entity
- * base library (LE-BASE). Plain data, deterministic: the server's `seedDemoData` upserts it at
+ * The demo organizations and their users (the catalog's departments and datasets are in
+ * seeds/catalog). Plain data, deterministic: the server's `seedDemoData` upserts it at
  * start. Every organization carries a valid unified social credit code (GB 32100), built with
  * common/uscc so the check characters are computed, never typed in.
  */
@@ -146,43 +146,3 @@ export const DEMO_USERS: readonly TDemoUser[] = [
     orgKey: "huaxin-appraisal",
   },
 ];
-
-export interface TDatasetCatalogEntry {
-  code: string;
-  name: { zh: string; en: string };
-  description: { zh: string; en: string };
-  /** Seed key of the data-source organization that holds the dataset. */
-  sourceOrgKey: string;
-  fields: readonly {
-    name: string;
-    label: { zh: string; en: string };
-    type: "text" | "integer" | "numeric" | "date";
-  }[];
-}
-
-/** The catalog entry for the legal-entity base library (its rows live only in the enclave's vault). */
-export const LE_BASE_DATASET: TDatasetCatalogEntry = {
-  code: "LE-BASE",
-  name: { zh: "法人基础库", en: "Legal-entity base library" },
-  description: {
-    zh: "全市企业法人登记信息：统一社会信用代码、名称、所属行政区、行业、注册资本、成立日期、登记状态。",
-    en: "Registration data of every enterprise in the city: unified social credit code, name, district, industry, registered capital, founding date, status.",
-  },
-  sourceOrgKey: "market-regulation",
-  fields: [
-    { name: "uscc", label: { zh: "统一社会信用代码", en: "Unified social credit code" }, type: "text" },
-    { name: "name", label: { zh: "企业名称", en: "Name" }, type: "text" },
-    { name: "district", label: { zh: "所属行政区", en: "District" }, type: "text" },
-    { name: "industry", label: { zh: "所属行业", en: "Industry" }, type: "text" },
-    {
-      name: "registered_capital",
-      label: { zh: "注册资本（万元）", en: "Registered capital (10k CNY)" },
-      type: "numeric",
-    },
-    { name: "founded_on", label: { zh: "成立日期", en: "Founded on" }, type: "date" },
-    { name: "status", label: { zh: "登记状态", en: "Registration status" }, type: "text" },
-  ],
-};
-
-/** Every dataset the marketplace catalogs. */
-export const DEMO_DATASETS: readonly TDatasetCatalogEntry[] = [LE_BASE_DATASET];

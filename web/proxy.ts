@@ -12,5 +12,19 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/catalog/:path*", "/products/:path*", "/runs/:path*", "/audit/:path*"],
+  matcher: [
+    "/catalog/:path*",
+    "/products/:path*",
+    "/runs/:path*",
+    "/audit/:path*",
+    "/datasets/:path*",
+    "/registrations/:path*",
+    "/operators/:path*",
+    "/scenarios/:path*",
+    "/authorizations/:path*",
+    "/demands/:path*",
+    "/quality/:path*",
+    "/trail/:path*",
+    "/org/:path*",
+  ],
 };

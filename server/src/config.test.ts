@@ -8,6 +8,9 @@ const minimal = {
   DATABASE_URL: "postgres://postgres@127.0.0.1:5432/postgres",
   ENCLAVE_PUBLIC_KEY: KEY,
   SERVER_SIGNING_KEY: KEY,
+  USER_KEY_ENCRYPTION_KEY: KEY,
+  CATALOG_REGISTRY_ADDRESS: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+  AUTHORIZATION_REGISTRY_ADDRESS: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
 };
 
 function problems(env: Record<string, string | undefined>): string[] {

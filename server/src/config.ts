@@ -76,6 +76,16 @@ export const ZServerConfig = z
         .regex(/^0x[0-9a-fA-F]{64}$/, "must be 0x followed by 64 hex characters")
         .optional(),
     ),
+    CATALOG_REGISTRY_ADDRESS: z
+      .string({ message: "is required (address of the CatalogRegistry contract)" })
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
+    AUTHORIZATION_REGISTRY_ADDRESS: z
+      .string({ message: "is required (address of the AuthorizationRegistry contract)" })
+      .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address"),
+    CHAIN_WRITES_INTERVAL_MS: z.preprocess(
+      blankToUndefined,
+      z.coerce.number().int().min(200).max(3_600_000).default(2000),
+    ),
     ANCHOR_INTERVAL_MS: z.preprocess(
       blankToUndefined,
       z.coerce.number().int().min(200).max(3_600_000).default(3000),

@@ -6,8 +6,10 @@
 import type { Server } from "node:http";
 import { loadConfigOrExit } from "@pdx/common/env";
 import { createChainClient, type TChainClient } from "./chain";
+import { createRegistriesClient, type TRegistriesClient } from "./chain/registries";
 import { ZServerConfig } from "./config";
 import { createDb, type TDb } from "./db";
+import { flushChainWrites, reconcileRegistryDeployment } from "./domain/chain-writes/outbox";
 import { isDomainError } from "./domain/domain-error";
 import { seedDemoData } from "./domain/seed/seed-demo-data";
 import { createKeyring } from "./domain/signing/keyring";
@@ -15,6 +17,8 @@ import { reanchorAfterChainReset } from "./domain/usage/anchoring";
 import { createEnclaveClient, type TEnclaveClient } from "./enclave-client";
 import { createServerApp } from "./http/app";
 import { startAnchoringTimer, type TAnchoringTimer } from "./jobs/anchoring-timer";
+import { startChainWritesTimer, type TChainWritesTimer } from "./jobs/chain-writes-timer";
+import { startExpiryTimer, type TExpiryTimer } from "./jobs/expiry-timer";
 
 const NAME = "server";
 const log = (line: string) => console.log(`[${NAME}] ${line}`);
@@ -53,6 +57,9 @@ async function main() {
   let db: TDb | undefined;
   let chain: TChainClient | undefined;
   let timer: TAnchoringTimer | undefined;
+  let chainWritesTimer: TChainWritesTimer | undefined;
+  let expiryTimer: TExpiryTimer | undefined;
+  let registries: TRegistriesClient | undefined;
   let server: Server | undefined;
   let stopping = false;
 
@@ -63,6 +70,9 @@ async function main() {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     server?.closeAllConnections();
     await timer?.stop(); // waits for an in-flight anchoring to finish
+    await expiryTimer?.stop();
+    await chainWritesTimer?.stop();
+    await registries?.close();
     await chain?.close();
     await db?.close();
     log("stopped");
@@ -96,11 +106,35 @@ async function main() {
 
     timer = startAnchoringTimer({ db, chain, intervalMs: config.ANCHOR_INTERVAL_MS, log, logError });
 
+    registries = createRegistriesClient({
+      rpcUrl: config.CHAIN_RPC_URL,
+      privateKey: config.CHAIN_PRIVATE_KEY,
+      catalogRegistryAddress: config.CATALOG_REGISTRY_ADDRESS,
+      authorizationRegistryAddress: config.AUTHORIZATION_REGISTRY_ADDRESS,
+    });
+    await reconcileRegistryDeployment(db, registries, { log });
+    // Everything seeded or left pending goes on chain before the server takes requests, so the
+    // enclave (which checks authorizations on chain) sees what the database says is active.
+    const flushed = await flushChainWrites({ db, registries, log: logError }, 120_000);
+    log(
+      `chain writes: ${flushed.status === "done" ? `${flushed.confirmed.length} confirmed, ${flushed.pending} pending` : flushed.status}`,
+    );
+    expiryTimer = startExpiryTimer({ db, registries, intervalMs: 60_000, log, logError });
+    await expiryTimer.tickNow();
+    chainWritesTimer = startChainWritesTimer({
+      db,
+      registries,
+      intervalMs: config.CHAIN_WRITES_INTERVAL_MS,
+      log,
+      logError,
+    });
+
     const app = createServerApp(
       {
         db,
         enclave,
         chain,
+        registries,
         enclavePublicKey: config.ENCLAVE_PUBLIC_KEY,
         sessionTtlMinutes: config.SESSION_TTL_MINUTES,
         keyring,

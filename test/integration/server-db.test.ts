@@ -3,13 +3,19 @@
  * real PostgreSQL when DATABASE_URL is set).
  */
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
-import { isValidUscc } from "@pdx/common/uscc";
+import { agencyCodeProblem, isValidUscc } from "@pdx/common/uscc";
 import { PRODUCT_MANIFESTS } from "@pdx/products";
-import { DEMO_ORGANIZATIONS, DEMO_USERS } from "@pdx/seeds/demo-organizations";
+import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
+import { DEMO_ORGANIZATIONS } from "@pdx/seeds/demo-organizations";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, DbError, type TDb } from "../../server/src/db";
 import { verifyPassword } from "../../server/src/domain/auth/password";
-import { orgIdFor, seedDemoData } from "../../server/src/domain/seed/seed-demo-data";
+import {
+  orgIdFor,
+  SEED_ORGANIZATIONS,
+  SEED_USERS,
+  seedDemoData,
+} from "../../server/src/domain/seed/seed-demo-data";
 import { createKeyring, generateKeyEncryptionKey } from "../../server/src/domain/signing/keyring";
 
 const keyring = createKeyring(generateKeyEncryptionKey());
@@ -28,10 +34,24 @@ afterAll(async () => {
 });
 
 async function snapshot() {
-  const tables = ["organizations", "users", "datasets", "products"];
+  const tables = [
+    "organizations",
+    "users",
+    "user_signing_keys",
+    "datasets",
+    "dataset_registrations",
+    "products",
+    "operators",
+    "authorizations",
+    "signed_approvals",
+    "audit_events",
+    "chain_writes",
+    "data_demands",
+    "quality_issues",
+  ];
   const out: Record<string, unknown> = {};
   for (const t of tables) {
-    const { rows } = await db.query(`SELECT * FROM ${t} ORDER BY id`);
+    const { rows } = await db.query(`SELECT * FROM ${t} ORDER BY 1`);
     out[t] = rows;
   }
   return out;
@@ -51,42 +71,74 @@ describe("migrations", () => {
 });
 
 describe("demo seeds", () => {
-  it("create the five organizations with valid USCCs, their users, LE-BASE and the products", async () => {
+  it("create the organizations with valid codes, their users with keys, the coded catalog and the products", async () => {
     const summary = await seedDemoData(db, { keyring });
-    expect(summary).toMatchObject({ organizations: 5, users: 5, usersCreated: 5, datasets: 1 });
-    const { rows: orgs } = await db.query<{ key: string; type: string; uscc: string }>(
-      "SELECT key, type, uscc FROM organizations ORDER BY key",
+    expect(summary).toMatchObject({
+      organizations: SEED_ORGANIZATIONS.length,
+      users: SEED_USERS.length,
+      usersCreated: SEED_USERS.length,
+      datasets: CATALOG_DATASETS.length,
+      registrationsCoded: CATALOG_DATASETS.length,
+    });
+    const { rows: orgs } = await db.query<{
+      key: string;
+      type: string;
+      uscc: string;
+      agency_code: string | null;
+    }>("SELECT key, type, uscc, agency_code FROM organizations ORDER BY key");
+    expect(new Set(orgs.map((o) => o.type))).toEqual(
+      new Set(["auditor", "buyer", "data_source", "operator", "regulator", "platform", "service_agency"]),
     );
-    expect(orgs.map((o) => o.type).sort()).toEqual([
-      "auditor",
-      "buyer",
-      "data_source",
-      "operator",
-      "regulator",
-    ]);
-    for (const o of orgs) expect(isValidUscc(o.uscc), o.key).toBe(true);
-    const { rows: users } = await db.query<{ email: string; role: string; password_hash: string }>(
-      "SELECT email, role, password_hash FROM users ORDER BY email",
+    expect(orgs.filter((o) => o.type === "data_source").length).toBeGreaterThanOrEqual(8);
+    for (const o of orgs) {
+      expect(isValidUscc(o.uscc), o.key).toBe(true);
+      if (o.type === "data_source" || o.type === "regulator")
+        expect(agencyCodeProblem(o.agency_code ?? ""), o.key).toBeNull();
+    }
+    const { rows: users } = await db.query<{
+      email: string;
+      role: string;
+      password_hash: string;
+      key_id: string | null;
+    }>(
+      `SELECT u.email, u.role, u.password_hash, k.key_id FROM users u
+         LEFT JOIN user_signing_keys k ON k.user_id = u.id AND k.retired_at IS NULL ORDER BY u.email`,
     );
-    expect(users.map((u) => u.email)).toEqual(DEMO_USERS.map((u) => u.email).sort());
+    expect(users.map((u) => u.email)).toEqual(SEED_USERS.map((u) => u.email).sort());
+    for (const u of users) expect(u.key_id, u.email).toMatch(/^[0-9a-f]{16}$/);
     const buyer = users.find((u) => u.email === "buyer@demo.pdx.cn")!;
     expect(buyer.role).toBe("buyer");
     expect(buyer.password_hash).toMatch(/^scrypt\$/);
     expect(await verifyPassword("Demo#2026", buyer.password_hash)).toBe(true);
-    const { rows: ds } = await db.query<{ code: string; source_org_id: string }>(
-      "SELECT code, source_org_id FROM datasets",
+    const { rows: ds } = await db.query<{
+      code: string;
+      source_org_id: string;
+      status: string;
+      library: string;
+    }>("SELECT code, source_org_id, status, library FROM datasets ORDER BY code");
+    expect(ds.length).toBeGreaterThanOrEqual(40);
+    expect(ds.every((d) => d.status === "coded")).toBe(true);
+    expect(ds.find((d) => d.code === "LE-BASE")).toMatchObject({
+      source_org_id: orgIdFor("market-regulation"),
+    });
+    const { rows: products } = await db.query<{
+      code: string;
+      version: number;
+      authorization_id: string | null;
+    }>("SELECT code, version, authorization_id FROM products ORDER BY code");
+    expect(products.map((p) => ({ code: p.code, version: p.version }))).toEqual(
+      PRODUCT_MANIFESTS.map((m) => ({ code: m.code, version: m.version })),
     );
-    expect(ds).toEqual([{ code: "LE-BASE", source_org_id: orgIdFor("market-regulation") }]);
-    const { rows: products } = await db.query<{ code: string; version: number }>(
-      "SELECT code, version FROM products ORDER BY code",
-    );
-    expect(products).toEqual(PRODUCT_MANIFESTS.map((m) => ({ code: m.code, version: m.version })));
+    expect(products.every((p) => p.authorization_id !== null)).toBe(true);
+    const { rows: auth } = await db.query<{ status: string }>("SELECT status FROM authorizations");
+    expect(auth.map((a) => a.status)).toContain("active");
   });
 
   it("are idempotent: a second run changes nothing (ids, password hashes, timestamps)", async () => {
     const before = await snapshot();
     const summary = await seedDemoData(db, { keyring });
     expect(summary.usersCreated).toBe(0);
+    expect(summary.registrationsCoded).toBe(0);
     expect(await snapshot()).toEqual(before);
   });
 

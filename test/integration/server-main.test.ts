@@ -5,15 +5,19 @@
  * ENCLAVE_PUBLIC_KEY stops the start with a clear message; SIGTERM shuts down cleanly.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { generateKeyPair } from "@pdx/common/ed25519";
 import { freePort } from "@pdx/common/embedded-postgres";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEnclave, type TTestEnclave } from "../../enclave/src/testing/test-enclave";
+import { deployRegistries } from "../../scripts/lib/deploy-registries";
 import { startDevChain, type TDevChain } from "../../scripts/lib/dev-chain";
+import { DEV_CHAIN_ACCOUNT0_PRIVATE_KEY } from "../../server/src/chain";
 import { USAGE_ANCHOR_ARTIFACT_PATH } from "../../server/src/chain/usage-anchor-artifact";
+import { ensureContractsCompiled } from "../support/authorization-chain";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 const TSX = resolve(ROOT, "node_modules/.bin/tsx");
@@ -85,20 +89,23 @@ let otherDb: TTestDatabase;
 let baseEnv: Record<string, string>;
 
 beforeAll(async () => {
-  if (!existsSync(USAGE_ANCHOR_ARTIFACT_PATH)) {
-    execFileSync(resolve(ROOT, "node_modules/.bin/hardhat"), ["compile", "--quiet"], {
-      cwd: ROOT,
-      stdio: "inherit",
-    });
-  }
+  ensureContractsCompiled();
   [chain, enclave, mainDb, otherDb] = await Promise.all([
     freePort().then((port) => startDevChain({ port })),
     startTestEnclave(),
     createTestDatabase(),
     createTestDatabase(),
   ]);
+  const registries = await deployRegistries({
+    rpcUrl: chain.rpcUrl,
+    privateKey: DEV_CHAIN_ACCOUNT0_PRIVATE_KEY,
+    stateFile: join(mkdtempSync(join(tmpdir(), "pdx-registries-")), "registries.json"),
+  });
   baseEnv = {
     HOST: "127.0.0.1",
+    USER_KEY_ENCRYPTION_KEY: "cd".repeat(32),
+    CATALOG_REGISTRY_ADDRESS: registries.catalogRegistry,
+    AUTHORIZATION_REGISTRY_ADDRESS: registries.authorizationRegistry,
     ENCLAVE_URL: enclave.url,
     ENCLAVE_PUBLIC_KEY: enclave.enclaveKeys.publicKey,
     SERVER_SIGNING_KEY: enclave.clientKeys.secretKey,
@@ -131,7 +138,9 @@ describe("server process", () => {
     server = startServer({ ...baseEnv, DATABASE_URL: mainDb.url, PORT: String(port) });
     await server.waitFor(new RegExp(`server ready on http://127\\.0\\.0\\.1:${port}`));
     const out = server.output();
-    expect(out).toContain("migrations: 1 applied");
+    expect(out).toMatch(/migrations: [1-9]\d* applied, 0 already applied/);
+    // The seeded catalog and the demo authorization are on chain before the server takes requests.
+    expect(out).toMatch(/chain writes: [1-9]\d* confirmed, 0 pending/);
     expect(out).toContain("enclave identity checked");
     expect(out).toMatch(/UsageAnchor at 0x[0-9a-fA-F]{40} on chain 31337 \(deployed now\)/);
     const health = await fetch(`http://127.0.0.1:${port}/health`);

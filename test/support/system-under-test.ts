@@ -46,6 +46,8 @@ export async function startSystemUnderTest(
     PG_PORT: String(ports.pg),
     VAULT_PG_PORT: String(ports.vaultPg),
     ANCHOR_INTERVAL_MS: "1000",
+    // Notice periods end at once so browser tests can walk admission and registration to the end.
+    PUBLIC_NOTICE_DAYS: "0",
     ENCLAVE_SEED_LEGAL_ENTITIES: String(opts.seedCount ?? 100_000),
     DATABASE_URL: "",
     VAULT_DATABASE_URL: "",

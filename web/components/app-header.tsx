@@ -41,9 +41,17 @@ function navItemsFor(role: TRole, isOrgAdmin: boolean): TNavItem[] {
       case "data_source":
         return [NAV.registrations, NAV.datasets, NAV.authorizations, NAV.quality, NAV.demands];
       case "regulator":
-        return [NAV.registrations, NAV.operators, NAV.authorizations, NAV.datasets, NAV.audit, NAV.trail];
+        return [
+          NAV.registrations,
+          NAV.operators,
+          NAV.scenarios,
+          NAV.authorizations,
+          NAV.datasets,
+          NAV.audit,
+          NAV.trail,
+        ];
       case "auditor":
-        return [NAV.audit, NAV.trail, NAV.datasets];
+        return [NAV.audit, NAV.trail, NAV.authorizations, NAV.operators, NAV.datasets];
       default:
         return [NAV.datasets, NAV.products, NAV.demands];
     }

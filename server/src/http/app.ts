@@ -20,6 +20,10 @@ import {
 export const SESSION_COOKIE = "pdx_session";
 /** Largest request body accepted by /trpc. */
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Body limit of the upload procedures: a 5 MB document is about 6.7 MB as base64 JSON. */
+export const MAX_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
+/** Procedures that carry file content (and get MAX_UPLOAD_BODY_BYTES). */
+const UPLOAD_PROCEDURES = new Set(["operators.uploadDocument"]);
 
 export interface TServerAppOptions {
   /** Adds `Secure` to the session cookie (COOKIE_SECURE=true; needs HTTPS in front). */
@@ -70,11 +74,10 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
     res.json({ ok: true });
   });
 
-  app.use(
-    "/trpc",
+  const trpcWithLimit = (maxBodySize: number) =>
     createExpressMiddleware({
       router: appRouter,
-      maxBodySize: MAX_BODY_BYTES,
+      maxBodySize,
       createContext: ({ req, res }) => {
         const request: TRequestInfo = {
           sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
@@ -95,7 +98,12 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
           cause instanceof DbError ? `${cause.name} ${cause.code}: ${cause.message}` : describe(cause);
         log(`[trpc] ${path ?? "?"} internal error: ${what}`);
       },
-    }),
+    });
+  const trpcDefault = trpcWithLimit(MAX_BODY_BYTES);
+  // Dossier documents travel as base64 inside one procedure's JSON body; only it gets the larger limit.
+  const trpcUpload = trpcWithLimit(MAX_UPLOAD_BODY_BYTES);
+  app.use("/trpc", (req, res, next) =>
+    (UPLOAD_PROCEDURES.has(req.path.slice(1)) ? trpcUpload : trpcDefault)(req, res, next),
   );
 
   app.use((_req, res) => {

@@ -7,6 +7,7 @@ import { generateKeyPair } from "@pdx/common/ed25519";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
 import { DEMO_PASSWORD } from "@pdx/seeds/demo-organizations";
 import { createChainClient, DEV_CHAIN_ACCOUNT0_PRIVATE_KEY, type TChainClient } from "../chain";
+import type { TRegistriesClient } from "../chain/registries";
 import { createDb, type TDb } from "../db";
 import { hashPassword } from "../domain/auth/password";
 import { login } from "../domain/auth/sessions";
@@ -37,6 +38,8 @@ export interface TServerTestKitOptions {
   enclavePublicKey?: string;
   chain?: TChainClient;
   now?: () => Date;
+  /** Registries on a real chain (chain writes are sent by flushChainWrites); null otherwise. */
+  registries?: TRegistriesClient | null;
   /** Public-notice period in days (default 5, as in production). */
   publicNoticeDays?: number;
 }
@@ -66,6 +69,7 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
         timeoutMs: 2000,
       }),
     chain,
+    registries: opts.registries ?? null,
     enclavePublicKey,
     sessionTtlMinutes: 480,
     keyring,

@@ -4,6 +4,7 @@
  * procedures with createCaller.
  */
 import type { TChainClient } from "../chain";
+import type { TRegistriesClient } from "../chain/registries";
 import type { TDb } from "../db";
 import { resolveSession, type TSessionLookup } from "../domain/auth/sessions";
 import type { TKeyring } from "../domain/signing/keyring";
@@ -14,6 +15,8 @@ export interface TServerDeps {
   db: TDb;
   enclave: TEnclaveClient;
   chain: TChainClient;
+  /** Catalog and authorization registries on chain; null when not configured (writes wait). */
+  registries: TRegistriesClient | null;
   /** The enclave's ed25519 public key (hex); receipts must verify with it. */
   enclavePublicKey: string;
   sessionTtlMinutes: number;

@@ -54,16 +54,94 @@ export const PROCEDURE_ACCESS = {
   "trail.verifyApproval": ["auditor", "regulator"],
 
   // ── datasets (catalog 一本账) ── (H3)
+  "datasets.list": SIGNED_IN,
+  "datasets.get": SIGNED_IN,
+  "datasets.mockRows": SIGNED_IN,
+  "datasets.sources": SIGNED_IN,
+  "datasets.stats": SIGNED_IN,
 
   // ── registrations ── (H3)
+  // The source department's steps (ownership of the dataset is checked by the domain).
+  "registrations.create": ["data_source"],
+  "registrations.update": ["data_source"],
+  "registrations.submit": ["data_source"],
+  "registrations.withdraw": ["data_source"],
+  "registrations.startChange": ["data_source"],
+  "registrations.startCorrection": ["data_source"],
+  "registrations.checkEntry": ["data_source"],
+  "registrations.listMine": ["data_source"],
+  // The data bureau's steps.
+  "registrations.listQueue": ["regulator"],
+  "registrations.accept": ["regulator"],
+  "registrations.return": ["regulator"],
+  "registrations.review": ["regulator"],
+  "registrations.reject": ["regulator"],
+  "registrations.publishNotice": ["regulator"],
+  "registrations.object": ["regulator"],
+  "registrations.code": ["regulator"],
+  "registrations.deregister": ["regulator"],
+  // Its own department's registrations, or any for the regulator and auditors.
+  "registrations.get": ["data_source", "regulator", "auditor"],
 
   // ── operators ── (H4)
+  // Ownership (the applicant's own organization) is checked by the domain functions.
+  "operators.createApplication": ["operator"],
+  "operators.updateStatement": ["operator"],
+  "operators.uploadDocument": ["operator"],
+  "operators.submitApplication": ["operator"],
+  "operators.withdrawApplication": ["operator"],
+  "operators.reviewApplication": ["regulator"],
+  "operators.getApplication": ["operator", "regulator", "auditor"],
+  "operators.myApplication": ["operator"],
+  "operators.myStatus": ["operator"],
+  "operators.getDocument": ["operator", "regulator", "auditor"],
+  "operators.list": ["regulator", "auditor"],
+  "operators.changeStatus": ["regulator"],
+  "operators.submitAnnualReport": ["operator"],
+  "operators.evaluateAnnualReport": ["regulator"],
+  "operators.listAnnualReports": ["operator", "regulator", "auditor"],
 
   // ── scenarios & authorizations ── (H5)
+  "authorizations.authorizableDatasets": ["operator", "regulator", "auditor"],
+  "authorizations.listScenarios": ["operator", "regulator", "auditor"],
+  "authorizations.getScenario": ["operator", "regulator", "auditor"],
+  "authorizations.createScenario": ["operator"],
+  "authorizations.updateScenario": ["operator"],
+  "authorizations.fileScenario": ["operator"],
+  "authorizations.withdrawScenario": ["operator"],
+  "authorizations.acceptScenario": ["regulator"],
+  "authorizations.rejectScenario": ["regulator"],
+  "authorizations.listAuthorizations": ["operator", "data_source", "regulator", "auditor"],
+  "authorizations.getAuthorization": ["operator", "data_source", "regulator", "auditor"],
+  "authorizations.applyForAuthorization": ["operator"],
+  "authorizations.approve": ["data_source", "regulator"],
+  "authorizations.reject": ["data_source", "regulator"],
+  "authorizations.suspend": ["regulator"],
+  "authorizations.resume": ["regulator"],
+  "authorizations.revoke": ["regulator"],
 
   // ── demands ── (H6)
+  // Only the posting buyer organization may mark satisfied / close (checked in the domain).
+  "demands.post": ["buyer"],
+  "demands.respond": ["data_source", "operator", "service_agency"],
+  "demands.markSatisfied": ["buyer"],
+  "demands.close": ["buyer"],
+  "demands.list": SIGNED_IN,
+  "demands.get": SIGNED_IN,
+  "demands.stats": SIGNED_IN,
 
   // ── quality ── (H6)
+  // Acknowledge/rectify: the dataset's source department only; verify/reopen: the reporting
+  // organization only (any role may report); list/get show each caller its own issues.
+  "quality.report": SIGNED_IN,
+  "quality.acknowledge": ["data_source"],
+  "quality.rectify": ["data_source"],
+  "quality.verify": SIGNED_IN,
+  "quality.reopen": SIGNED_IN,
+  "quality.list": SIGNED_IN,
+  "quality.get": SIGNED_IN,
+  "quality.stats": SIGNED_IN,
+  "quality.datasetOptions": SIGNED_IN,
 } as const satisfies Record<string, TProcedureAccess>;
 
 export type TProcedurePath = keyof typeof PROCEDURE_ACCESS;

@@ -67,6 +67,11 @@ export const en: TDictionary = {
   "error.ENCLAVE_RESPONSE_INVALID":
     "The secure domain's answer failed verification (signature or output hash); the result was discarded.",
   "error.CHAIN_UNAVAILABLE": "The chain node cannot be reached. Please try again later.",
+  "error.CONFLICT": "Conflicts with an existing record",
+  "error.INVALID_STATE": "Not allowed in the current state",
+  "error.PRECONDITION_FAILED": "A required condition is not met",
+  "error.AUTHORIZATION_INACTIVE":
+    "The authorization is not in effect (suspended, revoked, expired or not yet on chain)",
   "error.INTERNAL": "Internal error. Please try again later.",
 
   "login.title": "Sign in",

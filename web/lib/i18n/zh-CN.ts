@@ -69,6 +69,10 @@ export const zhCN = {
   "error.ENCLAVE_REFUSED": "授权运营域拒绝了本次计算",
   "error.ENCLAVE_RESPONSE_INVALID": "授权运营域的返回未通过校验（签名或输出哈希不符），结果已丢弃。",
   "error.CHAIN_UNAVAILABLE": "区块链节点暂时无法访问，请稍后重试。",
+  "error.CONFLICT": "与已有记录冲突",
+  "error.INVALID_STATE": "当前状态不允许此操作",
+  "error.PRECONDITION_FAILED": "不满足办理条件",
+  "error.AUTHORIZATION_INACTIVE": "授权未生效（已暂停、撤销、到期或尚未上链）",
   "error.INTERNAL": "平台内部错误，请稍后重试。",
 
   "login.title": "登录",

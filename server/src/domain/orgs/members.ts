@@ -273,7 +273,7 @@ export async function acceptInvitation(
     await appendAuditEvent(
       tx,
       {
-        actor: { id: userId, org: { id: inv.org_id } as TSessionUser["org"] },
+        actor: { id: userId, org: { id: inv.org_id } },
         action: "member.accept_invitation",
         objectType: "user",
         objectId: userId,

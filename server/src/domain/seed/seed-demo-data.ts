@@ -8,17 +8,29 @@ import { sha256Hex } from "@pdx/common/hash";
 import { usccProblem } from "@pdx/common/uscc";
 import { PRODUCT_MANIFESTS, type TProductManifest } from "@pdx/products";
 import {
-  DEMO_DATASETS,
+  CATALOG_DATASETS,
+  CATALOG_DEPARTMENT_USERS,
+  CATALOG_DEPARTMENTS,
+  catalogSourceOf,
+} from "@pdx/seeds/catalog/index";
+import {
   DEMO_ORGANIZATIONS,
   DEMO_PASSWORD,
   DEMO_USERS,
-  type TDatasetCatalogEntry,
   type TDemoOrganization,
   type TDemoUser,
 } from "@pdx/seeds/demo-organizations";
 import type { TDb } from "../../db";
 import { hashPassword } from "../auth/password";
 import { normalizeEmail } from "../auth/sessions";
+import { seedDemoAuthorization } from "../authorizations/seed-demo-authorization";
+import { seedCatalogRegistrations } from "../catalog/seed-catalog";
+import { seedDemoDemandsAndQuality } from "../demands/seed-demo-demands-and-quality";
+import {
+  seedDemoOperators,
+  XINCHUANG_APPLICANT_USER,
+  XINCHUANG_OPERATOR_ORG,
+} from "../operators/seed-operators";
 import type { TKeyring } from "../signing/keyring";
 import { ensureUserSigningKey } from "../signing/user-keys";
 import { stableUuid } from "./stable-id";
@@ -37,36 +49,106 @@ export interface TSeedInput {
   users: readonly TDemoUser[];
   /** Password given to users created now (existing users keep theirs). */
   password: string;
-  datasets: readonly TDatasetCatalogEntry[];
-  products: readonly TProductManifest[];
 }
 
 export interface TSeedSummary {
   organizations: number;
   users: number;
   usersCreated: number;
-  datasets: number;
-  products: number;
 }
 
-/** Seeds the demo data (organizations, users with signing keys, LE-BASE, every product manifest). */
-export async function seedDemoData(db: TDb, opts: { keyring: TKeyring }): Promise<TSeedSummary> {
-  const summary = await seedCatalog(db, {
-    organizations: DEMO_ORGANIZATIONS,
-    users: DEMO_USERS,
+/** Organizations of the demo: the demo organizations plus every catalog department. */
+export const SEED_ORGANIZATIONS: readonly TDemoOrganization[] = [
+  ...DEMO_ORGANIZATIONS,
+  ...CATALOG_DEPARTMENTS.filter((d) => !DEMO_ORGANIZATIONS.some((o) => o.key === d.key)),
+  XINCHUANG_OPERATOR_ORG,
+];
+/** Users of the demo (password Demo#2026): the demo users plus one per catalog department. */
+export const SEED_USERS: readonly TDemoUser[] = [
+  ...DEMO_USERS,
+  ...CATALOG_DEPARTMENT_USERS,
+  XINCHUANG_APPLICANT_USER,
+];
+
+export interface TDemoSeedSummary extends TSeedSummary {
+  datasets: number;
+  products: number;
+  registrationsCoded: number;
+}
+
+/**
+ * Seeds the demo: organizations and users (each with a signing key), the catalog (every dataset
+ * of seeds/catalog coded, with its chain write), the products, the admitted demo operator, its
+ * scenario and active authorization (walked through the real workflow with real signatures), and
+ * a few demands and quality reports. Idempotent: each step skips what exists.
+ */
+export async function seedDemoData(
+  db: TDb,
+  opts: { keyring: TKeyring; now?: Date },
+): Promise<TDemoSeedSummary> {
+  const now = opts.now ?? new Date();
+  const summary = await seedOrganizationsAndUsers(db, {
+    organizations: SEED_ORGANIZATIONS,
+    users: SEED_USERS,
     password: DEMO_PASSWORD,
-    datasets: DEMO_DATASETS,
-    products: PRODUCT_MANIFESTS,
   });
   // Every demo user gets a signing key (their approvals are signed with it).
   await db.withTransaction(async (tx) => {
-    for (const user of DEMO_USERS) await ensureUserSigningKey(tx, opts.keyring, userIdFor(user.email));
+    for (const user of SEED_USERS) await ensureUserSigningKey(tx, opts.keyring, userIdFor(user.email));
   });
-  return summary;
+  const catalog = await seedCatalogRegistrations(db, {
+    entries: CATALOG_DATASETS,
+    sourceOrgIdOf: (code) => orgIdFor(catalogSourceOf(code)),
+    now,
+  });
+  const products = await seedProducts(db, PRODUCT_MANIFESTS);
+  await seedDemoOperators(db, opts.keyring, now);
+  await seedDemoAuthorization(db, { keyring: opts.keyring, now });
+  await seedDemoDemandsAndQuality(db, now);
+  return {
+    ...summary,
+    datasets: CATALOG_DATASETS.length,
+    products,
+    registrationsCoded: catalog.registered.length,
+  };
 }
 
-/** Upserts the given organizations, users, datasets and products in one transaction. */
-export async function seedCatalog(db: TDb, input: TSeedInput): Promise<TSeedSummary> {
+/** Upserts the products of `manifests`; their operators and datasets must exist. */
+export async function seedProducts(db: TDb, manifests: readonly TProductManifest[]): Promise<number> {
+  const { rows: datasets } = await db.query<{ code: string }>("SELECT code FROM datasets");
+  const known = new Set(datasets.map((d) => d.code));
+  for (const p of manifests) {
+    if (!known.has(p.datasetCode))
+      throw new Error(`seed: product ${p.code} names unknown dataset ${p.datasetCode}`);
+  }
+  await db.withTransaction(async (tx) => {
+    for (const manifest of manifests) {
+      // A listed version should not change; in development a changed manifest is updated in
+      // place (and visible as a new manifest_hash) rather than refusing to start.
+      await tx.query(
+        `INSERT INTO products (id, code, version, operator_org_id, dataset_id, manifest, manifest_hash)
+         VALUES ($1, $2, $3, $4, (SELECT id FROM datasets WHERE code = $5), $6, $7)
+         ON CONFLICT (id) DO UPDATE SET operator_org_id = EXCLUDED.operator_org_id,
+           dataset_id = EXCLUDED.dataset_id, manifest = EXCLUDED.manifest,
+           manifest_hash = EXCLUDED.manifest_hash, updated_at = now()
+         WHERE products.manifest_hash <> EXCLUDED.manifest_hash`,
+        [
+          productIdFor(manifest.code, manifest.version),
+          manifest.code,
+          manifest.version,
+          orgIdFor(manifest.operatorOrgKey),
+          manifest.datasetCode,
+          JSON.stringify(manifest),
+          sha256Hex(canonicalJson(manifest)),
+        ],
+      );
+    }
+  });
+  return manifests.length;
+}
+
+/** Upserts the given organizations and users in one transaction. */
+export async function seedOrganizationsAndUsers(db: TDb, input: TSeedInput): Promise<TSeedSummary> {
   const orgKeys = new Set(input.organizations.map((o) => o.key));
   for (const org of input.organizations) {
     const problem = usccProblem(org.uscc);
@@ -76,17 +158,6 @@ export async function seedCatalog(db: TDb, input: TSeedInput): Promise<TSeedSumm
     if (!orgKeys.has(user.orgKey))
       throw new Error(`seed: user ${user.email} names unknown org ${user.orgKey}`);
   }
-  for (const ds of input.datasets) {
-    if (!orgKeys.has(ds.sourceOrgKey))
-      throw new Error(`seed: dataset ${ds.code} names unknown org ${ds.sourceOrgKey}`);
-  }
-  const datasetCodes = new Set(input.datasets.map((d) => d.code));
-  for (const p of input.products) {
-    if (!orgKeys.has(p.operatorOrgKey))
-      throw new Error(`seed: product ${p.code} names unknown org ${p.operatorOrgKey}`);
-    if (!datasetCodes.has(p.datasetCode))
-      throw new Error(`seed: product ${p.code} names unknown dataset ${p.datasetCode}`);
-  }
 
   // Hash outside the transaction (scrypt is slow) and only for users that do not exist yet.
   const { rows: existing } = await db.query<{ email: string }>(
@@ -95,8 +166,11 @@ export async function seedCatalog(db: TDb, input: TSeedInput): Promise<TSeedSumm
   );
   const existingEmails = new Set(existing.map((r) => r.email));
   const newUsers = input.users.filter((u) => !existingEmails.has(normalizeEmail(u.email)));
+  // Every demo user has the same (documented) password, so one scrypt hash serves them all; this
+  // keeps seeding fast (scrypt is deliberately slow) and reveals nothing the README does not say.
   const hashes = new Map<string, string>();
-  for (const u of newUsers) hashes.set(normalizeEmail(u.email), await hashPassword(input.password));
+  const sharedHash = newUsers.length > 0 ? await hashPassword(input.password) : "";
+  for (const u of newUsers) hashes.set(normalizeEmail(u.email), sharedHash);
 
   await db.withTransaction(async (tx) => {
     for (const org of input.organizations) {
@@ -139,57 +213,11 @@ export async function seedCatalog(db: TDb, input: TSeedInput): Promise<TSeedSumm
         );
       }
     }
-    for (const ds of input.datasets) {
-      await tx.query(
-        `INSERT INTO datasets (id, code, name_zh, name_en, description_zh, description_en, source_org_id, fields)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (id) DO UPDATE SET name_zh = EXCLUDED.name_zh, name_en = EXCLUDED.name_en,
-           description_zh = EXCLUDED.description_zh, description_en = EXCLUDED.description_en,
-           source_org_id = EXCLUDED.source_org_id, fields = EXCLUDED.fields, updated_at = now()
-         WHERE (datasets.name_zh, datasets.name_en, datasets.description_zh, datasets.description_en,
-                datasets.source_org_id, datasets.fields)
-           IS DISTINCT FROM (EXCLUDED.name_zh, EXCLUDED.name_en, EXCLUDED.description_zh,
-                EXCLUDED.description_en, EXCLUDED.source_org_id, EXCLUDED.fields)`,
-        [
-          datasetIdFor(ds.code),
-          ds.code,
-          ds.name.zh,
-          ds.name.en,
-          ds.description.zh,
-          ds.description.en,
-          orgIdFor(ds.sourceOrgKey),
-          JSON.stringify(ds.fields),
-        ],
-      );
-    }
-    for (const manifest of input.products) {
-      // A listed version should not change; in development a changed manifest is updated in
-      // place (and visible as a new manifest_hash) rather than refusing to start.
-      await tx.query(
-        `INSERT INTO products (id, code, version, operator_org_id, dataset_id, manifest, manifest_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (id) DO UPDATE SET operator_org_id = EXCLUDED.operator_org_id,
-           dataset_id = EXCLUDED.dataset_id, manifest = EXCLUDED.manifest,
-           manifest_hash = EXCLUDED.manifest_hash, updated_at = now()
-         WHERE products.manifest_hash <> EXCLUDED.manifest_hash`,
-        [
-          productIdFor(manifest.code, manifest.version),
-          manifest.code,
-          manifest.version,
-          orgIdFor(manifest.operatorOrgKey),
-          datasetIdFor(manifest.datasetCode),
-          JSON.stringify(manifest),
-          sha256Hex(canonicalJson(manifest)),
-        ],
-      );
-    }
   });
 
   return {
     organizations: input.organizations.length,
     users: input.users.length,
     usersCreated: newUsers.length,
-    datasets: input.datasets.length,
-    products: input.products.length,
   };
 }

@@ -9,7 +9,6 @@ import { canonicalJson } from "@pdx/common/canonical-json";
 import { signMessage, verifyMessage } from "@pdx/common/ed25519";
 import { z } from "zod";
 import type { TQueryable } from "../../db";
-import type { TSessionUser } from "../auth/session-user";
 import { DomainError } from "../domain-error";
 import type { TKeyring } from "./keyring";
 import { ensureUserSigningKey, findSigningKey } from "./user-keys";
@@ -22,6 +21,12 @@ export const APPROVAL_SUBJECT_TYPES = [
   "operator_status",
 ] as const;
 export type TApprovalSubjectType = (typeof APPROVAL_SUBJECT_TYPES)[number];
+
+/** Who signs: a user and their organization (a TSessionUser fits). */
+export interface TSigner {
+  id: string;
+  org: { id: string };
+}
 
 export interface TApprovalInput {
   subjectType: TApprovalSubjectType;
@@ -72,7 +77,7 @@ export interface TSignedApproval {
 export async function signApproval(
   tx: TQueryable,
   keyring: TKeyring,
-  actor: Pick<TSessionUser, "id" | "org">,
+  actor: TSigner,
   input: TApprovalInput,
   now: Date = new Date(),
 ): Promise<{ id: string; keyId: string; signature: string; payload: string; signedAt: Date }> {

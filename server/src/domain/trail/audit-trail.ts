@@ -11,7 +11,6 @@
 import { canonicalJson } from "@pdx/common/canonical-json";
 import { sha256Hex } from "@pdx/common/hash";
 import type { TQueryable } from "../../db";
-import type { TSessionUser } from "../auth/session-user";
 
 /** Hash of a state snapshot (null for "did not exist"). */
 export function snapshotHash(snapshot: unknown): string | null {
@@ -22,7 +21,7 @@ export type TAuditDetail = Record<string, string | number | boolean | null>;
 
 export interface TAuditEventInput {
   /** Who did it; null for the system (timers, seeding). */
-  actor: Pick<TSessionUser, "id" | "org"> | null;
+  actor: { id: string; org: { id: string } } | null;
   /** "<object>.<verb>", e.g. "registration.submit". */
   action: string;
   objectType: string;

@@ -36,6 +36,9 @@ export interface TStateMachine<S extends string, A extends string> {
  * Defines a machine. Throws at definition time when a transition names an unknown state or two
  * transitions share an (action, from) pair, so the table cannot be ambiguous.
  */
+/** "a" or "an" before `noun` (by its first letter; good enough for our object names). */
+const article = (noun: string) => (/^[aeiou]/i.test(noun) ? "an" : "a");
+
 export function defineStateMachine<const S extends string, const A extends string>(
   name: string,
   states: readonly S[],
@@ -68,11 +71,14 @@ export function defineStateMachine<const S extends string, const A extends strin
       if (!t) {
         throw new DomainError(
           "INVALID_STATE",
-          `cannot ${action.replaceAll("_", " ")} a ${name} that is ${current.replaceAll("_", " ")}`,
+          `cannot ${action.replaceAll("_", " ")} ${article(name)} ${name} that is ${current.replaceAll("_", " ")}`,
         );
       }
       if (!mayTake(t, actor)) {
-        throw new DomainError("FORBIDDEN", `your role may not ${action.replaceAll("_", " ")} a ${name}`);
+        throw new DomainError(
+          "FORBIDDEN",
+          `your role may not ${action.replaceAll("_", " ")} ${article(name)} ${name}`,
+        );
       }
       return t.to;
     },

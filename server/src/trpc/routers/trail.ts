@@ -17,6 +17,7 @@ export const trailRouter = router({
     .query(({ ctx, input }) =>
       listAuditEvents(ctx.deps.db, {
         ...input,
+        beforeSeq: input?.cursor ?? undefined,
         from: input?.from ? new Date(input.from) : undefined,
         to: input?.to ? new Date(input.to) : undefined,
       }),

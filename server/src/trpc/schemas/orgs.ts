@@ -3,6 +3,8 @@ import { z } from "zod";
 import { ORGANIZATION_TYPES, USER_ROLES } from "../../domain/auth/session-user";
 
 const ZId = z.string().uuid();
+/** Dates leave the API as ISO strings (no transformer on the wire). */
+export const ZDateOut = z.date().transform((d) => d.toISOString());
 
 export const ZAcceptInvitationInput = z.object({
   token: z.string().min(1).max(200),
@@ -19,7 +21,7 @@ export const ZOrganization = z.object({
   uscc: z.string().nullable(),
   agencyCode: z.string().nullable(),
   memberCount: z.number().int(),
-  createdAt: z.date(),
+  createdAt: ZDateOut,
 });
 
 export const ZListOrganizationsInput = z.object({ type: z.enum(ORGANIZATION_TYPES).optional() }).optional();
@@ -42,7 +44,7 @@ export const ZMembers = z.object({
       role: z.enum(USER_ROLES),
       isOrgAdmin: z.boolean(),
       keyId: z.string().nullable(),
-      createdAt: z.date(),
+      createdAt: ZDateOut,
     }),
   ),
   invitations: z.array(
@@ -52,8 +54,8 @@ export const ZMembers = z.object({
       displayName: z.string(),
       isOrgAdmin: z.boolean(),
       invitedByName: z.string(),
-      createdAt: z.date(),
-      expiresAt: z.date(),
+      createdAt: ZDateOut,
+      expiresAt: ZDateOut,
     }),
   ),
 });
@@ -63,7 +65,7 @@ export const ZInviteInput = z.object({
   displayName: z.string().trim().min(1).max(200),
   isOrgAdmin: z.boolean().default(false),
 });
-export const ZInviteOutput = z.object({ invitationId: ZId, token: z.string(), expiresAt: z.date() });
+export const ZInviteOutput = z.object({ invitationId: ZId, token: z.string(), expiresAt: ZDateOut });
 export const ZIdInput = z.object({ id: ZId });
 export const ZOk = z.object({ ok: z.literal(true) });
 
@@ -75,8 +77,8 @@ export const ZPublicKey = z.object({
   userName: z.string(),
   orgId: ZId,
   orgName: z.string(),
-  createdAt: z.date(),
-  retiredAt: z.date().nullable(),
+  createdAt: ZDateOut,
+  retiredAt: ZDateOut.nullable(),
 });
 
 // ── trail
@@ -91,7 +93,8 @@ export const ZTrailListInput = z
     objectId: z.string().max(200).optional(),
     from: z.string().datetime().optional(),
     to: z.string().datetime().optional(),
-    beforeSeq: z.number().int().positive().optional(),
+    /** Paging: events with a sequence number below this (the last seq of the previous page). */
+    cursor: z.number().int().positive().nullish(),
     limit: z.number().int().min(1).max(500).default(100),
   })
   .optional();
@@ -152,6 +155,6 @@ export const ZApprovalVerification = z.object({
     publicKey: z.string(),
     payload: z.string(),
     signature: z.string(),
-    signedAt: z.date(),
+    signedAt: ZDateOut,
   }),
 });

@@ -1,0 +1,81 @@
+/**
+ * The demo authorization seed (run by seedDemoData, so by the test kit): it walked the real
+ * workflow (scenario filed and accepted, application, signed approvals by 市市场监督管理局 and
+ * 市数据局), ended active with its chain record queued and the operator's LE-BASE product linked;
+ * a second run changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  DEMO_AUTHORIZATION_ID,
+  DEMO_SCENARIO,
+  DEMO_SCENARIO_ID,
+  seedDemoAuthorization,
+} from "../../server/src/domain/authorizations/seed-demo-authorization";
+import { orgIdFor, productIdFor } from "../../server/src/domain/seed/seed-demo-data";
+import { verifyAuditTrail } from "../../server/src/domain/trail/audit-trail";
+import { createServerTestKit, type TServerTestKit } from "../../server/src/testing/server-test-kit";
+import { prepareAuthorizationWorld, writeCounts } from "./authorizations-fixtures";
+
+let kit: TServerTestKit;
+
+beforeAll(async () => {
+  kit = await createServerTestKit();
+  await prepareAuthorizationWorld(kit);
+});
+afterAll(async () => {
+  await kit?.close();
+});
+
+describe("seedDemoAuthorization", () => {
+  // seedDemoData (run by the test kit) calls it after the operators seed.
+  it("created an accepted scenario and an active, signed authorization linked to the LE-BASE product", async () => {
+    const operator = await kit.callerAs("operator@demo.pdx.cn");
+    const scenario = await operator.authorizations.getScenario({ id: DEMO_SCENARIO_ID });
+    expect(scenario).toMatchObject({
+      title: DEMO_SCENARIO.title,
+      status: "accepted",
+      computeMode: "sandbox",
+      authorization: { id: DEMO_AUTHORIZATION_ID, status: "active" },
+    });
+    expect(scenario.events.map((e) => e.action)).toEqual([
+      "scenario.create",
+      "scenario.file",
+      "scenario.accept",
+    ]);
+
+    const detail = await operator.authorizations.getAuthorization({ id: DEMO_AUTHORIZATION_ID });
+    expect(detail.status).toBe("active");
+    expect(detail.scope.map((d) => [d.datasetCode, d.fields.map((f) => f.name)])).toEqual([
+      ["LE-BASE", ["district", "industry", "registered_capital"]],
+    ]);
+    const years = (Date.parse(detail.validUntil) - Date.parse(detail.validFrom)) / (365.25 * 86_400_000);
+    expect(years).toBeCloseTo(3, 1);
+    expect(detail.steps.map((s) => [s.step, s.status, s.approval?.signerName, s.approval?.verified])).toEqual(
+      [
+        [`source:${orgIdFor("market-regulation")}`, "approved", "林静（数据处）", true],
+        ["regulator", "approved", "周明（数据要素处）", true],
+      ],
+    );
+    expect(detail.chainWrites.map((w) => [w.kind, w.status])).toEqual([["authorization.record", "pending"]]);
+    expect(detail.events.map((e) => e.action)).toEqual([
+      "authorization.apply",
+      "authorization.approve",
+      "authorization.approve",
+      "authorization.activate",
+    ]);
+
+    const { rows } = await kit.db.query<{ authorization_id: string | null }>(
+      "SELECT authorization_id FROM products WHERE id = $1",
+      [productIdFor("le-district-industry", 1)],
+    );
+    expect(rows[0]?.authorization_id).toBe(DEMO_AUTHORIZATION_ID);
+    expect((await verifyAuditTrail(kit.db)).ok).toBe(true);
+  });
+
+  it("changes nothing when run again", async () => {
+    const before = await writeCounts(kit.db);
+    const summary = await seedDemoAuthorization(kit.db, { keyring: kit.deps.keyring });
+    expect(summary).toEqual({ changed: false, authorizationId: DEMO_AUTHORIZATION_ID, productsLinked: 0 });
+    expect(await writeCounts(kit.db)).toEqual(before);
+  });
+});

@@ -1,0 +1,5 @@
+import { DatasetsView } from "./datasets-view";
+
+export default function DatasetsPage() {
+  return <DatasetsView />;
+}

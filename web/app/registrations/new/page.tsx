@@ -1,0 +1,5 @@
+import { NewRegistrationView } from "./new-registration-view";
+
+export default function NewRegistrationPage() {
+  return <NewRegistrationView />;
+}

@@ -1,0 +1,5 @@
+import { RegistrationsView } from "./registrations-view";
+
+export default function RegistrationsPage() {
+  return <RegistrationsView />;
+}
