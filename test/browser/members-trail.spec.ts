@@ -50,7 +50,7 @@ test("the invitee sets a password, signs in, and is removed by the admin", async
   await invitee.getByLabel("设置密码（至少 10 位，含字母和数字）").fill("short");
   await invitee.getByLabel("确认密码").fill("short");
   await invitee.getByRole("button", { name: "设置密码并创建账号" }).click();
-  await expect(invitee.getByRole("alert")).toContainText("at least 10 characters");
+  await expect(invitee.getByTestId("invite-error")).toContainText("密码至少 10 位");
   await invitee.getByLabel("设置密码（至少 10 位，含字母和数字）").fill(NEW_PASSWORD);
   await invitee.getByLabel("确认密码").fill(NEW_PASSWORD);
   await invitee.getByRole("button", { name: "设置密码并创建账号" }).click();

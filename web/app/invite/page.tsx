@@ -23,12 +23,15 @@ function AcceptInvitation() {
   const token = useSearchParams().get("token") ?? "";
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [mismatch, setMismatch] = useState(false);
+  const [problem, setProblem] = useState<"mismatch" | "weak" | null>(null);
   const accept = useMutation(trpc.auth.acceptInvitation.mutationOptions());
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setMismatch(password !== confirm);
-    if (password === confirm) accept.mutate({ token, password });
+    // The server is the authority on the password rule; this only answers in the user's language first.
+    const weak = password.length < 10 || !/[A-Za-z]/.test(password) || !/[0-9]/.test(password);
+    const next = password !== confirm ? "mismatch" : weak ? "weak" : null;
+    setProblem(next);
+    if (next === null) accept.mutate({ token, password });
   };
   return (
     <div className="page page-narrow">
@@ -67,13 +70,13 @@ function AcceptInvitation() {
                 onChange={(e) => setConfirm(e.target.value)}
               />
             </label>
-            {mismatch && (
-              <div className="notice notice-danger" role="alert">
-                {t("orgs.accept.mismatch")}
+            {problem && (
+              <div className="notice notice-danger" role="alert" data-testid="invite-error">
+                {t(problem === "mismatch" ? "orgs.accept.mismatch" : "orgs.accept.weak")}
               </div>
             )}
             {accept.isError && (
-              <div className="notice notice-danger" role="alert">
+              <div className="notice notice-danger" role="alert" data-testid="invite-error">
                 {describeError(accept.error, t)}
               </div>
             )}

@@ -31,6 +31,7 @@ export const orgsEn: Record<keyof typeof orgsZhCN, string> = {
     "Set a password to sign in. The platform creates your personal signing key (its secret stays encrypted on the server, never in clear).",
   "orgs.accept.password": "Password (at least 10 characters, letters and digits)",
   "orgs.accept.confirm": "Repeat password",
+  "orgs.accept.weak": "The password needs at least 10 characters, with letters and digits.",
   "orgs.accept.mismatch": "The passwords differ.",
   "orgs.accept.submit": "Set password and create account",
   "orgs.accept.done": "Account {email} created. Please sign in.",

@@ -27,6 +27,7 @@ export const orgsZhCN = {
     "设置登录密码后即可登录。平台将为您生成个人签名密钥（私钥加密保存在平台，不会以明文离开服务器）。",
   "orgs.accept.password": "设置密码（至少 10 位，含字母和数字）",
   "orgs.accept.confirm": "确认密码",
+  "orgs.accept.weak": "密码至少 10 位，且须同时包含字母和数字。",
   "orgs.accept.mismatch": "两次输入的密码不一致。",
   "orgs.accept.submit": "设置密码并创建账号",
   "orgs.accept.done": "账号 {email} 已创建，请登录。",
