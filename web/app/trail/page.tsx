@@ -145,7 +145,7 @@ function Trail() {
       {events.isSuccess && items.length === 0 && <p className="empty">{t("trail.empty")}</p>}
       {items.length > 0 && (
         <div className="card table-card">
-          <table className="table" data-testid="trail-table">
+          <table className="table trail-table" data-testid="trail-table">
             <thead>
               <tr>
                 <th scope="col" className="num">
