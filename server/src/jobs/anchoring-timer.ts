@@ -7,13 +7,9 @@
 import { ChainError, type TChainClient } from "../chain";
 import type { TDb } from "../db";
 import { anchorPendingRecords, reanchorAfterChainReset } from "../domain/usage/anchoring";
+import { startRepeatingJob, type TRepeatingJob } from "./repeating-job";
 
-export interface TAnchoringTimer {
-  /** Runs one tick now (waits for a tick in flight first); resolves when it is done. */
-  tickNow(): Promise<void>;
-  /** Stops scheduling and waits for a tick in flight to finish. */
-  stop(): Promise<void>;
-}
+export type TAnchoringTimer = TRepeatingJob;
 
 export interface TAnchoringTimerOptions {
   db: TDb;
@@ -27,9 +23,6 @@ export interface TAnchoringTimerOptions {
 export function startAnchoringTimer(opts: TAnchoringTimerOptions): TAnchoringTimer {
   const log = opts.log ?? (() => {});
   const logError = opts.logError ?? log;
-  let stopped = false;
-  let timeout: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
   let needsReanchor = false;
   let lastError = "";
 
@@ -57,26 +50,5 @@ export function startAnchoringTimer(opts: TAnchoringTimerOptions): TAnchoringTim
     }
   };
 
-  const runTick = () => {
-    inFlight = inFlight.then(tick);
-    return inFlight;
-  };
-
-  const schedule = () => {
-    if (stopped) return;
-    timeout = setTimeout(async () => {
-      await runTick();
-      schedule();
-    }, opts.intervalMs);
-  };
-  schedule();
-
-  return {
-    tickNow: () => runTick(),
-    async stop() {
-      stopped = true;
-      if (timeout) clearTimeout(timeout);
-      await inFlight;
-    },
-  };
+  return startRepeatingJob(opts.intervalMs, tick);
 }

@@ -8,13 +8,9 @@
 import { ChainError, type TRegistriesClient } from "../chain";
 import type { TDb } from "../db";
 import { processChainWrites, reconcileRegistryDeployment } from "../domain/chain-writes/outbox";
+import { startRepeatingJob, type TRepeatingJob } from "./repeating-job";
 
-export interface TChainWritesTimer {
-  /** Runs one tick now (after a tick in flight); resolves when it is done. */
-  tickNow(): Promise<void>;
-  /** Stops scheduling and waits for a tick in flight to finish. */
-  stop(): Promise<void>;
-}
+export type TChainWritesTimer = TRepeatingJob;
 
 export interface TChainWritesTimerOptions {
   db: TDb;
@@ -28,9 +24,6 @@ export interface TChainWritesTimerOptions {
 export function startChainWritesTimer(opts: TChainWritesTimerOptions): TChainWritesTimer {
   const log = opts.log ?? (() => {});
   const logError = opts.logError ?? log;
-  let stopped = false;
-  let timeout: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> = Promise.resolve();
   let needsReconcile = true;
   let lastError = "";
 
@@ -64,26 +57,5 @@ export function startChainWritesTimer(opts: TChainWritesTimerOptions): TChainWri
     }
   };
 
-  const runTick = () => {
-    inFlight = inFlight.then(tick);
-    return inFlight;
-  };
-
-  const schedule = () => {
-    if (stopped) return;
-    timeout = setTimeout(async () => {
-      await runTick();
-      schedule();
-    }, opts.intervalMs);
-  };
-  schedule();
-
-  return {
-    tickNow: () => runTick(),
-    async stop() {
-      stopped = true;
-      if (timeout) clearTimeout(timeout);
-      await inFlight;
-    },
-  };
+  return startRepeatingJob(opts.intervalMs, tick);
 }

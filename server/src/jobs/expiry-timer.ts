@@ -9,13 +9,11 @@ import type { TDb } from "../db";
 import { expireAuthorizations } from "../domain/authorizations/authorizations";
 import { expireRegistrations } from "../domain/catalog/registrations";
 import { flushChainWrites } from "../domain/chain-writes/outbox";
+import { startRepeatingJob, type TRepeatingJob } from "./repeating-job";
 
-export interface TExpiryTimer {
-  /** Runs one pass now (also used by tests). */
-  tickNow(): Promise<{ registrations: string[]; authorizations: string[] }>;
-  stop(): Promise<void>;
-}
+export type TExpiryTimer = TRepeatingJob;
 
+/** Starts the timer; the first tick runs after `intervalMs` (call tickNow for one at start). */
 export function startExpiryTimer(opts: {
   db: TDb;
   registries: TRegistriesClient | null;
@@ -26,41 +24,18 @@ export function startExpiryTimer(opts: {
 }): TExpiryTimer {
   const log = opts.log ?? (() => {});
   const logError = opts.logError ?? ((line: string) => console.error(line));
-  let stopped = false;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  let timeout: NodeJS.Timeout | undefined;
-
-  const pass = async () => {
-    const now = opts.now?.() ?? new Date();
-    const registrations = await expireRegistrations(opts.db, now);
-    const { expired: authorizations } = await expireAuthorizations(opts.db, now);
-    if (registrations.length + authorizations.length > 0) {
-      log(`expired ${registrations.length} registrations and ${authorizations.length} authorizations`);
-      await flushChainWrites({ db: opts.db, registries: opts.registries, log: logError });
+  const tick = async () => {
+    try {
+      const now = opts.now?.() ?? new Date();
+      const registrations = await expireRegistrations(opts.db, now);
+      const { expired: authorizations } = await expireAuthorizations(opts.db, now);
+      if (registrations.length + authorizations.length > 0) {
+        log(`expired ${registrations.length} registrations and ${authorizations.length} authorizations`);
+        await flushChainWrites({ db: opts.db, registries: opts.registries, log: logError });
+      }
+    } catch (err) {
+      logError(`expiry pass failed: ${(err as Error)?.name ?? "error"}`);
     }
-    return { registrations, authorizations };
   };
-  const tickNow = () => {
-    const run = inFlight.then(pass);
-    inFlight = run.catch(() => {});
-    return run;
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timeout = setTimeout(() => {
-      tickNow()
-        .catch((err: unknown) => logError(`expiry pass failed: ${(err as Error)?.name ?? "error"}`))
-        .finally(schedule);
-    }, opts.intervalMs);
-    timeout.unref?.();
-  };
-  schedule();
-  return {
-    tickNow,
-    async stop() {
-      stopped = true;
-      clearTimeout(timeout);
-      await inFlight;
-    },
-  };
+  return startRepeatingJob(opts.intervalMs, tick);
 }
