@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   authorizationSubjectHash,
   expireAuthorizations,
-  flushAfterCommit,
 } from "../../server/src/domain/authorizations/authorizations";
 import { findScenario, scenarioChainHash } from "../../server/src/domain/authorizations/scenarios";
+import { flushChainWrites } from "../../server/src/domain/chain-writes/outbox";
 import { verifyApproval } from "../../server/src/domain/signing/approvals";
 import { listAuditEvents, verifyAuditTrail } from "../../server/src/domain/trail/audit-trail";
 import { createServerTestKit, type TServerTestKit } from "../../server/src/testing/server-test-kit";
@@ -548,7 +548,7 @@ describe("suspension, resumption, revocation and expiry", () => {
 
   it("flushing without a chain configured leaves the writes queued and does not fail", async () => {
     const id = await authorizationIn("active");
-    await flushAfterCommit(kit.deps);
+    await flushChainWrites(kit.deps);
     expect((await chainWrites(id)).map((w) => w.status)).toEqual(["pending"]);
   });
 });

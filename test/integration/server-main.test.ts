@@ -4,8 +4,8 @@
  * "server ready"; a second instance on the same port says the port is in use; a wrong
  * ENCLAVE_PUBLIC_KEY stops the start with a clear message; SIGTERM shuts down cleanly.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateKeyPair } from "@pdx/common/ed25519";
@@ -16,7 +16,6 @@ import { startTestEnclave, type TTestEnclave } from "../../enclave/src/testing/t
 import { deployRegistries } from "../../scripts/lib/deploy-registries";
 import { startDevChain, type TDevChain } from "../../scripts/lib/dev-chain";
 import { DEV_CHAIN_ACCOUNT0_PRIVATE_KEY } from "../../server/src/chain";
-import { USAGE_ANCHOR_ARTIFACT_PATH } from "../../server/src/chain/usage-anchor-artifact";
 import { ensureContractsCompiled } from "../support/authorization-chain";
 
 const ROOT = resolve(import.meta.dirname, "../..");

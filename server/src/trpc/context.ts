@@ -57,6 +57,11 @@ export interface TContext {
   cookies: TSessionCookieWriter;
 }
 
+/** The server's clock (deps.now in tests, the wall clock otherwise); every procedure reads time here. */
+export function nowOf(deps: Pick<TServerDeps, "now">): Date {
+  return deps.now?.() ?? new Date();
+}
+
 /** Value the x-pdx-csrf header must have on every mutation. */
 export const CSRF_HEADER_VALUE = "1";
 

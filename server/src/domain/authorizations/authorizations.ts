@@ -22,15 +22,9 @@ import { canonicalJson } from "@pdx/common/canonical-json";
 import type { TComputeMode } from "@pdx/common/catalog/grade-policy";
 import { sha256Hex } from "@pdx/common/hash";
 import { z } from "zod";
-import type { TRegistriesClient } from "../../chain";
 import type { TDb, TQueryable } from "../../db";
 import type { TSessionUser } from "../auth/session-user";
-import {
-  chainWritesFor,
-  enqueueChainWrite,
-  flushChainWrites,
-  type TChainWriteView,
-} from "../chain-writes/outbox";
+import { chainWritesFor, enqueueChainWrite, type TChainWriteView } from "../chain-writes/outbox";
 import { DomainError } from "../domain-error";
 import { listApprovals, signApproval, verifyApproval } from "../signing/approvals";
 import type { TKeyring } from "../signing/keyring";
@@ -648,31 +642,6 @@ export async function expireAuthorizations(db: TDb, now: Date): Promise<{ expire
     }
     return { expired };
   });
-}
-
-/** What flushing the chain-write outbox needs of the server's dependencies. */
-export interface TFlushDeps {
-  db: TDb;
-  registries?: TRegistriesClient | null;
-  log?: (line: string) => void;
-  now?: () => Date;
-}
-
-/**
- * Sends queued chain writes right after a commit (never throws; what is not confirmed in time
- * stays queued for the timer).
- */
-export async function flushAfterCommit(deps: TFlushDeps): Promise<void> {
-  try {
-    await flushChainWrites({
-      db: deps.db,
-      registries: deps.registries ?? null,
-      log: deps.log,
-      now: deps.now,
-    });
-  } catch {
-    deps.log?.("[authorizations] flushing chain writes failed; the timer retries");
-  }
 }
 
 // ── Queries ─────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,6 @@ import {
   applyForAuthorization,
   approveAuthorization,
   changeAuthorizationStatus,
-  flushAfterCommit,
   getAuthorization,
   listAuthorizations,
   rejectAuthorization,
@@ -19,6 +18,8 @@ import {
   withdrawScenario,
 } from "../../domain/authorizations/scenarios";
 import { authorizableDatasets } from "../../domain/authorizations/views";
+import { flushChainWrites } from "../../domain/chain-writes/outbox";
+import { nowOf } from "../context";
 import {
   ZApplyInput,
   ZAuthorizableDatasetsInput,
@@ -40,14 +41,12 @@ import {
 } from "../schemas/authorizations";
 import { router, userProcedure } from "../trpc";
 
-const now = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
-
 export const authorizationsRouter = router({
   // ── scenarios
   authorizableDatasets: userProcedure
     .input(ZAuthorizableDatasetsInput)
     .output(ZPickerDataset.array())
-    .query(({ ctx, input }) => authorizableDatasets(ctx.deps.db, now(ctx.deps), { q: input?.q })),
+    .query(({ ctx, input }) => authorizableDatasets(ctx.deps.db, nowOf(ctx.deps), { q: input?.q })),
 
   listScenarios: userProcedure
     .input(ZListScenariosInput)
@@ -57,39 +56,39 @@ export const authorizationsRouter = router({
   getScenario: userProcedure
     .input(ZIdInput)
     .output(ZScenarioDetail)
-    .query(({ ctx, input }) => getScenario(ctx.deps.db, ctx.user, input.id, now(ctx.deps))),
+    .query(({ ctx, input }) => getScenario(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps))),
 
   createScenario: userProcedure
     .input(ZScenarioContentInput)
     .output(ZScenarioRef)
-    .mutation(({ ctx, input }) => createScenario(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => createScenario(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   updateScenario: userProcedure
     .input(ZUpdateScenarioInput)
     .output(ZScenarioRef)
-    .mutation(({ ctx, input }) => updateScenario(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => updateScenario(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   fileScenario: userProcedure
     .input(ZIdInput)
     .output(ZScenarioRef)
-    .mutation(({ ctx, input }) => fileScenario(ctx.deps.db, ctx.user, input.id, now(ctx.deps))),
+    .mutation(({ ctx, input }) => fileScenario(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps))),
 
   acceptScenario: userProcedure
     .input(ZIdInput)
     .output(ZScenarioRef)
-    .mutation(({ ctx, input }) => acceptScenario(ctx.deps.db, ctx.user, input.id, now(ctx.deps))),
+    .mutation(({ ctx, input }) => acceptScenario(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps))),
 
   rejectScenario: userProcedure
     .input(ZReasonInput)
     .output(ZScenarioRef)
     .mutation(({ ctx, input }) =>
-      rejectScenario(ctx.deps.db, ctx.user, input.id, input.reason, now(ctx.deps)),
+      rejectScenario(ctx.deps.db, ctx.user, input.id, input.reason, nowOf(ctx.deps)),
     ),
 
   withdrawScenario: userProcedure
     .input(ZIdInput)
     .output(ZScenarioRef)
-    .mutation(({ ctx, input }) => withdrawScenario(ctx.deps.db, ctx.user, input.id, now(ctx.deps))),
+    .mutation(({ ctx, input }) => withdrawScenario(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps))),
 
   // ── authorizations
   listAuthorizations: userProcedure
@@ -100,7 +99,7 @@ export const authorizationsRouter = router({
   getAuthorization: userProcedure
     .input(ZIdInput)
     .output(ZAuthorizationDetail)
-    .query(({ ctx, input }) => getAuthorization(ctx.deps.db, ctx.user, input.id, now(ctx.deps))),
+    .query(({ ctx, input }) => getAuthorization(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps))),
 
   // ("apply" is a reserved word of tRPC routers)
   applyForAuthorization: userProcedure
@@ -116,7 +115,7 @@ export const authorizationsRouter = router({
           validFrom: new Date(input.validFrom),
           validUntil: new Date(input.validUntil),
         },
-        now(ctx.deps),
+        nowOf(ctx.deps),
       ),
     ),
 
@@ -129,9 +128,9 @@ export const authorizationsRouter = router({
         ctx.deps.keyring,
         ctx.user,
         input,
-        now(ctx.deps),
+        nowOf(ctx.deps),
       );
-      if (result.activated) await flushAfterCommit(ctx.deps);
+      if (result.activated) await flushChainWrites(ctx.deps);
       return result;
     }),
 
@@ -139,7 +138,7 @@ export const authorizationsRouter = router({
     .input(ZDecideInput)
     .output(ZDecision)
     .mutation(({ ctx, input }) =>
-      rejectAuthorization(ctx.deps.db, ctx.deps.keyring, ctx.user, input, now(ctx.deps)),
+      rejectAuthorization(ctx.deps.db, ctx.deps.keyring, ctx.user, input, nowOf(ctx.deps)),
     ),
 
   suspend: userProcedure
@@ -150,9 +149,9 @@ export const authorizationsRouter = router({
         ctx.deps.db,
         ctx.user,
         { ...input, action: "suspend" },
-        now(ctx.deps),
+        nowOf(ctx.deps),
       );
-      await flushAfterCommit(ctx.deps);
+      await flushChainWrites(ctx.deps);
       return result;
     }),
 
@@ -164,9 +163,9 @@ export const authorizationsRouter = router({
         ctx.deps.db,
         ctx.user,
         { ...input, action: "resume" },
-        now(ctx.deps),
+        nowOf(ctx.deps),
       );
-      await flushAfterCommit(ctx.deps);
+      await flushChainWrites(ctx.deps);
       return result;
     }),
 
@@ -178,9 +177,9 @@ export const authorizationsRouter = router({
         ctx.deps.db,
         ctx.user,
         { ...input, action: "revoke" },
-        now(ctx.deps),
+        nowOf(ctx.deps),
       );
-      await flushAfterCommit(ctx.deps);
+      await flushChainWrites(ctx.deps);
       return result;
     }),
 });

@@ -6,6 +6,7 @@ import {
   listDatasetSources,
   listDatasets,
 } from "../../domain/catalog/datasets";
+import { nowOf } from "../context";
 import { ZNoInput } from "../schemas";
 import {
   ZCatalogStats,
@@ -23,12 +24,12 @@ export const datasetsRouter = router({
   list: userProcedure
     .input(ZListDatasetsInput)
     .output(ZDatasetPage)
-    .query(({ ctx, input }) => listDatasets(ctx.deps.db, input, ctx.deps.now?.() ?? new Date())),
+    .query(({ ctx, input }) => listDatasets(ctx.deps.db, input, nowOf(ctx.deps))),
 
   get: userProcedure
     .input(ZDatasetCodeInput)
     .output(ZDatasetDetail)
-    .query(({ ctx, input }) => getDataset(ctx.deps.db, ctx.user, input.code, ctx.deps.now?.() ?? new Date())),
+    .query(({ ctx, input }) => getDataset(ctx.deps.db, ctx.user, input.code, nowOf(ctx.deps))),
 
   mockRows: userProcedure
     .input(ZMockRowsInput)
@@ -38,10 +39,10 @@ export const datasetsRouter = router({
   sources: userProcedure
     .input(ZNoInput)
     .output(ZDatasetSources)
-    .query(({ ctx }) => listDatasetSources(ctx.deps.db, ctx.deps.now?.() ?? new Date())),
+    .query(({ ctx }) => listDatasetSources(ctx.deps.db, nowOf(ctx.deps))),
 
   stats: userProcedure
     .input(ZNoInput)
     .output(ZCatalogStats)
-    .query(({ ctx }) => catalogStats(ctx.deps.db, ctx.deps.now?.() ?? new Date())),
+    .query(({ ctx }) => catalogStats(ctx.deps.db, nowOf(ctx.deps))),
 });

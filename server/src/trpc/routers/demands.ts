@@ -8,7 +8,7 @@ import {
   postDemand,
   respondToDemand,
 } from "../../domain/demands/demands";
-import type { TServerDeps } from "../context";
+import { nowOf } from "../context";
 import {
   ZCloseDemandInput,
   ZDemandDetail,
@@ -22,28 +22,26 @@ import {
 } from "../schemas/demands-quality";
 import { router, userProcedure } from "../trpc";
 
-const now = (deps: TServerDeps) => deps.now?.() ?? new Date();
-
 export const demandsRouter = router({
   post: userProcedure
     .input(ZPostDemandInput)
     .output(ZDemandDetail)
-    .mutation(({ ctx, input }) => postDemand(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => postDemand(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   respond: userProcedure
     .input(ZRespondToDemandInput)
     .output(ZDemandDetail)
-    .mutation(({ ctx, input }) => respondToDemand(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => respondToDemand(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   markSatisfied: userProcedure
     .input(ZMarkDemandSatisfiedInput)
     .output(ZDemandDetail)
-    .mutation(({ ctx, input }) => markDemandSatisfied(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => markDemandSatisfied(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   close: userProcedure
     .input(ZCloseDemandInput)
     .output(ZDemandDetail)
-    .mutation(({ ctx, input }) => closeDemand(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => closeDemand(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   list: userProcedure
     .input(ZListDemandsInput)
@@ -55,5 +53,5 @@ export const demandsRouter = router({
     .output(ZDemandDetail)
     .query(({ ctx, input }) => getDemand(ctx.deps.db, ctx.user, input.id)),
 
-  stats: userProcedure.output(ZDemandStats).query(({ ctx }) => demandStats(ctx.deps.db, now(ctx.deps))),
+  stats: userProcedure.output(ZDemandStats).query(({ ctx }) => demandStats(ctx.deps.db, nowOf(ctx.deps))),
 });

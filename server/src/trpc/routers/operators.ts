@@ -17,6 +17,7 @@ import {
 } from "../../domain/operators/operator-queries";
 import { changeOperatorStatus, type TStatusChangeResult } from "../../domain/operators/operator-status";
 import type { TServerDeps } from "../context";
+import { nowOf } from "../context";
 import {
   ZAnnualReportRef,
   ZAnnualReportView,
@@ -42,8 +43,6 @@ import {
   ZUploadDocumentInput,
 } from "../schemas/operators";
 import { router, userProcedure } from "../trpc";
-
-const now = (deps: TServerDeps) => deps.now?.() ?? new Date();
 
 /** A status change as the API reports it. */
 function statusChangeOutput(change: TStatusChangeResult) {
@@ -107,11 +106,11 @@ export const operatorsRouter = router({
   getApplication: userProcedure
     .input(ZApplicationIdInput)
     .output(ZApplicationDetail)
-    .query(({ ctx, input }) => getApplication(ctx.deps.db, ctx.user, input.applicationId, now(ctx.deps))),
+    .query(({ ctx, input }) => getApplication(ctx.deps.db, ctx.user, input.applicationId, nowOf(ctx.deps))),
 
   myApplication: userProcedure
     .output(ZApplicationDetail.nullable())
-    .query(({ ctx }) => myApplication(ctx.deps.db, ctx.user, now(ctx.deps))),
+    .query(({ ctx }) => myApplication(ctx.deps.db, ctx.user, nowOf(ctx.deps))),
 
   myStatus: userProcedure
     .output(ZMyOperatorStatus)

@@ -12,6 +12,7 @@ import {
   myOrganization,
   registerOrganization,
 } from "../../domain/orgs/organizations";
+import { nowOf } from "../context";
 import {
   ZAcceptInvitationInput,
   ZAcceptInvitationOutput,
@@ -28,8 +29,6 @@ import {
 } from "../schemas/orgs";
 import { publicProcedure, router, userProcedure } from "../trpc";
 
-const now = (deps: { now?: () => Date }) => deps.now?.() ?? new Date();
-
 export const orgsRouter = router({
   myOrganization: userProcedure
     .output(ZOrganization)
@@ -37,18 +36,18 @@ export const orgsRouter = router({
 
   listMembers: userProcedure
     .output(ZMembers)
-    .query(({ ctx }) => listMembers(ctx.deps.db, ctx.user, now(ctx.deps))),
+    .query(({ ctx }) => listMembers(ctx.deps.db, ctx.user, nowOf(ctx.deps))),
 
   invite: userProcedure
     .input(ZInviteInput)
     .output(ZInviteOutput)
-    .mutation(({ ctx, input }) => inviteMember(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => inviteMember(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   revokeInvitation: userProcedure
     .input(ZIdInput)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await revokeInvitation(ctx.deps.db, ctx.user, input.id, now(ctx.deps));
+      await revokeInvitation(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps));
       return { ok: true as const };
     }),
 
@@ -56,7 +55,7 @@ export const orgsRouter = router({
     .input(ZIdInput)
     .output(ZOk)
     .mutation(async ({ ctx, input }) => {
-      await removeMember(ctx.deps.db, ctx.user, input.id, now(ctx.deps));
+      await removeMember(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps));
       return { ok: true as const };
     }),
 
@@ -68,7 +67,7 @@ export const orgsRouter = router({
   register: userProcedure
     .input(ZRegisterOrganizationInput)
     .output(ZOrganization)
-    .mutation(({ ctx, input }) => registerOrganization(ctx.deps.db, ctx.user, input, now(ctx.deps))),
+    .mutation(({ ctx, input }) => registerOrganization(ctx.deps.db, ctx.user, input, nowOf(ctx.deps))),
 
   publicKeys: userProcedure
     .input(ZPublicKeysInput)
@@ -80,4 +79,4 @@ export const orgsRouter = router({
 export const acceptInvitationProcedure = publicProcedure
   .input(ZAcceptInvitationInput)
   .output(ZAcceptInvitationOutput)
-  .mutation(({ ctx, input }) => acceptInvitation(ctx.deps.db, ctx.deps.keyring, input, now(ctx.deps)));
+  .mutation(({ ctx, input }) => acceptInvitation(ctx.deps.db, ctx.deps.keyring, input, nowOf(ctx.deps)));

@@ -22,7 +22,7 @@ import {
   toRegistrationSummary,
 } from "../../domain/catalog/registrations-queries";
 import { flushChainWrites } from "../../domain/chain-writes/outbox";
-import type { TServerDeps } from "../context";
+import { nowOf } from "../context";
 import {
   ZCheckEntryInput,
   ZCreateRegistrationInput,
@@ -38,16 +38,6 @@ import {
   ZUpdateRegistrationInput,
 } from "../schemas/catalog";
 import { router, userProcedure } from "../trpc";
-
-const nowOf = (deps: TServerDeps) => deps.now?.() ?? new Date();
-
-/**
- * Sends the chain writes just committed now (awaited with the outbox's timeout; what fails stays
- * pending for the timer). Without registries they simply wait in the outbox.
- */
-async function flushNow(deps: TServerDeps): Promise<void> {
-  await flushChainWrites({ db: deps.db, registries: deps.registries, log: deps.log, now: deps.now });
-}
 
 export const registrationsRouter = router({
   // ── source department
@@ -182,7 +172,7 @@ export const registrationsRouter = router({
     .output(ZRegistrationSummary)
     .mutation(async ({ ctx, input }) => {
       const coded = await codeRegistration(ctx.deps.db, ctx.user, input.id, nowOf(ctx.deps));
-      await flushNow(ctx.deps);
+      await flushChainWrites(ctx.deps);
       return toRegistrationSummary(coded);
     }),
 
@@ -191,7 +181,7 @@ export const registrationsRouter = router({
     .output(ZRegistrationSummary)
     .mutation(async ({ ctx, input }) => {
       const done = await deregisterRegistration(ctx.deps.db, ctx.user, input, nowOf(ctx.deps));
-      await flushNow(ctx.deps);
+      await flushChainWrites(ctx.deps);
       return toRegistrationSummary(done);
     }),
 
