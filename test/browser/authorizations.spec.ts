@@ -9,11 +9,9 @@
  *
  * The tests run in order and share the scenario and authorization ids.
  */
-import { join, resolve } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { screenshot, signIn, signOut } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const OPERATOR_EMAIL = "operator@demo.pdx.cn";
 const REGULATOR_EMAIL = "regulator@demo.pdx.cn";
 const SOURCE_EMAIL = "source@demo.pdx.cn";
@@ -26,23 +24,6 @@ test.describe.configure({ mode: "serial" });
 const SCENARIO_TITLE = `小微企业区域分布监测（浏览器测试 ${Date.now().toString(36)}）`;
 let scenarioId = "";
 let authorizationId = "";
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 test("the operator drafts a scenario from the catalog and files it", async ({ page }) => {
   await signIn(page, OPERATOR_EMAIL);

@@ -9,11 +9,9 @@
  *
  * The tests run in order and share `registrationUrl`.
  */
-import { join, resolve } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { screenshot, signIn, signOut } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const SOURCE_EMAIL = "source@demo.pdx.cn";
 const REGULATOR_EMAIL = "regulator@demo.pdx.cn";
 const SOURCE_ORG = "市市场监督管理局";
@@ -26,23 +24,6 @@ const DATASET_NAME = `食品经营许可测试集${SUFFIX}`;
 test.describe.configure({ mode: "serial" });
 
 let registrationUrl = "";
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toBeVisible();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 /** Fills the basic, classification and attribute parts of the registration form. */
 async function fillBasics(page: Page, code: string, nameZh: string): Promise<void> {

@@ -7,34 +7,15 @@
  * Titles and descriptions carry a run stamp, so reruns on the same database do not collide.
  * Screenshots of every step go to test-results/screenshots/.
  */
-import { join, resolve } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { screenshot, signIn, signOut } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const BUYER_EMAIL = "buyer@demo.pdx.cn";
 const SOURCE_EMAIL = "source@demo.pdx.cn";
 const SOURCE_ORG = "市市场监督管理局";
 const RUN_STAMP = Date.now().toString(36);
 
 test.describe.configure({ mode: "serial" });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 /** The demand posted by the first test, answered and satisfied by the next ones. */
 let demandUrl = "";

@@ -7,12 +7,10 @@
  *
  * The tests run in order and share `usageRecordId` (the buyer's run → the auditor's check).
  */
-import { join, resolve } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import pg from "pg";
+import { PASSWORD, screenshot, signIn, signOut, submitSignIn } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const BUYER_EMAIL = "buyer@demo.pdx.cn";
 const AUDITOR_EMAIL = "auditor@demo.pdx.cn";
 const PRODUCT_CODE = "le-district-industry";
@@ -26,24 +24,8 @@ test.describe.configure({ mode: "serial" });
 /** The usage record created by the buyer's run, checked by the auditor afterwards. */
 let usageRecordId = "";
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
-
 test("a wrong password is refused with a message", async ({ page }) => {
-  await signIn(page, BUYER_EMAIL, "not-the-password");
+  await submitSignIn(page, BUYER_EMAIL, "not-the-password");
   const error = page.getByTestId("login-error");
   await expect(error).toBeVisible();
   await expect(error).toContainText("登录失败");

@@ -4,27 +4,13 @@
  * in; the admin removes them again; the auditor checks the whole hash-chained trail, filters it
  * and verifies an approval's signature.
  */
-import { join, resolve } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { PASSWORD, screenshot, signIn, submitSignIn } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const NEW_MEMBER = "analyst@pengcheng-bank.example";
 const NEW_PASSWORD = "Analyst2026pass";
 
 test.describe.configure({ mode: "serial" });
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page.getByTestId("current-user")).toBeVisible();
-}
 
 let inviteLink = "";
 
@@ -72,10 +58,7 @@ test("the invitee sets a password, signs in, and is removed by the admin", async
   await admin.close();
 
   const again = await browser.newPage();
-  await again.goto("/login");
-  await again.getByLabel("邮箱").fill(NEW_MEMBER);
-  await again.getByLabel("密码").fill(NEW_PASSWORD);
-  await again.getByRole("button", { name: "登录", exact: true }).click();
+  await submitSignIn(again, NEW_MEMBER, NEW_PASSWORD);
   await expect(again.getByTestId("login-error")).toContainText("邮箱或密码错误");
   await again.close();
 });

@@ -8,11 +8,9 @@
  * The tests run in order and share `applicationId`.
  */
 import { createHash } from "node:crypto";
-import { join, resolve } from "node:path";
-import { expect, type Page, test } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { screenshot, signIn, signOut } from "./support";
 
-const SCREENSHOT_DIR = resolve(import.meta.dirname, "../../test-results/screenshots");
-const PASSWORD = "Demo#2026";
 const APPLICANT_EMAIL = "applicant@demo.pdx.cn";
 const REGULATOR_EMAIL = "regulator@demo.pdx.cn";
 const APPLICANT_ORG = "信创数据科技有限公司";
@@ -57,23 +55,6 @@ const DOCUMENTS = [
     ]),
   },
 ] as const;
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto("/login");
-  await page.getByLabel("邮箱").fill(email);
-  await page.getByLabel("密码").fill(PASSWORD);
-  await page.getByRole("button", { name: "登录", exact: true }).click();
-  await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.getByRole("button", { name: "退出登录" }).click();
-  await expect(page).toHaveURL(/\/login/);
-}
 
 test("the applicant drafts its application, uploads the five documents and submits", async ({ page }) => {
   await signIn(page, APPLICANT_EMAIL);
