@@ -12,6 +12,7 @@ export default defineConfig({
       "seeds/**/*.test.ts",
       "products/**/*.test.ts",
       "test/integration/**/*.test.ts",
+      "test/adversarial/**/*.test.ts",
       "test/architecture/**/*.test.ts",
       "web/lib/**/*.test.ts",
     ],

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { canonicalJson } from "./canonical-json";
 import { keyIdOf, signMessage, verifyMessage } from "./ed25519";
+import type { TJobReceiptV2, TSignedJobReceiptV2 } from "./enclave-jobs";
 
 export const ZJobReceipt = z.object({
   version: z.literal(1),
@@ -54,4 +55,26 @@ export function signReceipt(
 export function verifyReceipt(signed: TSignedReceipt, enclavePublicKey: string): boolean {
   if (signed.receipt.enclaveKeyId !== keyIdOf(enclavePublicKey)) return false;
   return verifyMessage(receiptMessage(signed.receipt), signed.signature, enclavePublicKey);
+}
+
+// ── Receipt v2: product jobs (common/enclave-jobs.ts) ──────────────────────────────────────────
+
+function receiptV2Message(receipt: TJobReceiptV2): string {
+  return `PDX-RECEIPT-2\n${canonicalJson(receipt)}`;
+}
+
+/** Signs a product-job receipt with the enclave's key. */
+export function signReceiptV2(
+  receipt: Omit<TJobReceiptV2, "enclaveKeyId" | "version">,
+  secretKey: string,
+  publicKey: string,
+): TSignedJobReceiptV2 {
+  const full: TJobReceiptV2 = { ...receipt, version: 2, enclaveKeyId: keyIdOf(publicKey) };
+  return { receipt: full, signature: signMessage(receiptV2Message(full), secretKey) };
+}
+
+/** True when the signature is the enclave key's signature over exactly this v2 receipt. */
+export function verifyReceiptV2(signed: TSignedJobReceiptV2, enclavePublicKey: string): boolean {
+  if (signed.receipt.enclaveKeyId !== keyIdOf(enclavePublicKey)) return false;
+  return verifyMessage(receiptV2Message(signed.receipt), signed.signature, enclavePublicKey);
 }

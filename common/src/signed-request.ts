@@ -40,7 +40,13 @@ export class SignedRequestError extends Error {
   }
 }
 
-function canonicalRequest(method: string, path: string, timestamp: string, nonce: string, body: string) {
+function canonicalRequest(
+  method: string,
+  path: string,
+  timestamp: string,
+  nonce: string,
+  body: string | Uint8Array,
+) {
   return ["PDX-REQ-1", method.toUpperCase(), path, timestamp, nonce, sha256Hex(body)].join("\n");
 }
 
@@ -48,8 +54,8 @@ export interface TSignRequestInput {
   method: string;
   /** Path with query string, exactly as the receiver sees it (e.g. "/v1/jobs/aggregate"). */
   path: string;
-  /** The exact body bytes sent, as a string ("" for none). */
-  body: string;
+  /** The exact body sent: its bytes, or a string standing for its UTF-8 bytes ("" for none). */
+  body: string | Uint8Array;
   secretKey: string;
   publicKey: string;
   now?: number;
@@ -80,7 +86,8 @@ export interface TNonceStore {
 export interface TVerifyRequestInput {
   method: string;
   path: string;
-  body: string;
+  /** The body received: its raw bytes (binary uploads), or a string standing for its UTF-8 bytes. */
+  body: string | Uint8Array;
   headers: Record<string, string | string[] | undefined>;
   /** Trusted client public keys (hex). */
   trustedKeys: readonly string[];

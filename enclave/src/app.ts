@@ -16,8 +16,11 @@ import { DEFAULT_REQUEST_WINDOW_MS, type TNonceStore } from "@pdx/common/signed-
 import express, { type ErrorRequestHandler, type Express } from "express";
 import { requireSignedRequest, type TVerifiedRequestLocals } from "./auth/require-signed-request";
 import type { TAuthorizationRegistryReader } from "./authorization/authorization-registry";
-import { EnclaveError } from "./errors";
 import { toErrorResponse } from "./http/error-response";
+import { parseJsonBody } from "./http/parse-body";
+import { productJobRoutes, type TProductJobRoutesDeps } from "./http/product-job-routes";
+import { createUploadRouter } from "./http/upload-routes";
+import type { UploadService } from "./ingest/upload-service";
 import { runAggregateJob } from "./jobs/aggregate";
 import { jsonLineLog, sqlStateOf, type TEnclaveLog } from "./log";
 import type { Vault } from "./vault/vault";
@@ -39,14 +42,10 @@ export interface TEnclaveAppDeps {
   now?: () => Date;
   /** Nonce store (default: the vault's, so replays are refused across restarts). */
   nonces?: TNonceStore;
-}
-
-/** Turns zod issues into a message naming the offending paths (never the values). */
-function describeIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
-  return issues
-    .slice(0, 3)
-    .map((i) => `${i.path.map(String).join(".") || "(body)"}: ${i.message}`)
-    .join("; ");
+  /** Upload sessions of dataset versions; when given, the ingest endpoints are served. */
+  uploads?: UploadService;
+  /** Product jobs (sandboxed operator logic); when given, /v1/product-jobs is served. */
+  productJobs?: Pick<TProductJobRoutesDeps, "queue" | "preview">;
 }
 
 /** Creates the Express app; listening is the caller's business (port 0 in tests). */
@@ -87,15 +86,7 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
     async (_req, res) => {
       const started = performance.now();
       const { rawBody } = res.locals as TVerifiedRequestLocals;
-      let json: unknown;
-      try {
-        json = JSON.parse(rawBody);
-      } catch {
-        throw new EnclaveError("INVALID_REQUEST", "request body is not valid JSON");
-      }
-      const parsed = ZAggregateJobRequest.safeParse(json);
-      if (!parsed.success) throw new EnclaveError("INVALID_REQUEST", describeIssues(parsed.error.issues));
-      const request = parsed.data;
+      const request = parseJsonBody(ZAggregateJobRequest, rawBody);
       const result = await runAggregateJob(
         { vault: deps.vault, signer, now, authorizations: deps.authorizations },
         request,
@@ -114,6 +105,26 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
       res.json(response);
     },
   );
+
+  if (deps.uploads) {
+    const signed = { trustedKeys: deps.trustedClientKeys, nonces, windowMs, now: () => now().getTime() };
+    app.use(createUploadRouter({ uploads: deps.uploads, signed }));
+  }
+
+  if (deps.productJobs) {
+    app.use(
+      productJobRoutes({
+        ...deps.productJobs,
+        signed: requireSignedRequest({
+          trustedKeys: deps.trustedClientKeys,
+          nonces,
+          windowMs,
+          now: () => now().getTime(),
+        }),
+        maxBodyBytes: 512 * 1024,
+      }),
+    );
+  }
 
   app.use((req, res) => {
     log({ event: "refused", code: "INVALID_REQUEST", status: 404, path: logPath(req.path) });

@@ -32,7 +32,18 @@ describe("ZEnclaveConfig", () => {
       ENCLAVE_HOST: "127.0.0.1",
       ENCLAVE_TRUSTED_CLIENT_KEYS: [clientA.publicKey],
       ENCLAVE_SEED_LEGAL_ENTITIES: 100_000,
+      ENCLAVE_DATA_DIR: ".data/enclave",
     });
+  });
+
+  it("takes an optional key-store key of 64 hex characters, never echoing a bad one", () => {
+    const key = "AB".repeat(32);
+    expect(parseConfig(ZEnclaveConfig, { ...base, ENCLAVE_KEY_STORE_KEY: key }).ENCLAVE_KEY_STORE_KEY).toBe(
+      key.toLowerCase(),
+    );
+    const found = problems({ ...base, ENCLAVE_KEY_STORE_KEY: "not-a-key-secret" });
+    expect(found).toEqual([expect.stringMatching(/^ENCLAVE_KEY_STORE_KEY: must be 64 hex characters/)]);
+    expect(found.join("\n")).not.toContain("not-a-key-secret");
   });
 
   it("splits trusted keys on commas, trims and lower-cases them", () => {

@@ -73,5 +73,14 @@ export const ZEnclaveConfig = z.object({
       .max(5_000_000, "must be at most 5,000,000")
       .default(100_000),
   ),
+  ENCLAVE_DATA_DIR: z.preprocess(unsetIfEmpty, z.string().min(1).default(".data/enclave")),
+  ENCLAVE_KEY_STORE_KEY: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(HEX_KEY, "must be 64 hex characters (the key store's master secret)")
+      .transform((k) => k.toLowerCase())
+      .optional(),
+  ),
 });
 export type TEnclaveConfig = z.infer<typeof ZEnclaveConfig>;

@@ -29,7 +29,20 @@ export type TEnclaveLogEvent =
   | { event: "vault_pool_error"; sqlState?: string }
   | { event: "listening"; url: string }
   | { event: "ready"; ms: number }
-  | { event: "stopping"; signal: string };
+  | { event: "stopping"; signal: string }
+  | {
+      event: "product_job";
+      jobId: string;
+      mode: "mock" | "real";
+      state: string;
+      rule?: string;
+      queries: number;
+      rowsRead: number;
+      epsilon: number;
+      ms: number;
+    }
+  | { event: "product_job_error"; jobId: string; errorName: string }
+  | { event: "product_jobs_recovered"; count: number };
 
 /** Receives one event; implementations must not add fields. */
 export type TEnclaveLog = (event: TEnclaveLogEvent) => void;

@@ -1,16 +1,25 @@
 /**
  * The enclave process. Reads its configuration (config.ts; exit 78 naming a bad variable), binds
  * its port first (so a port in use fails fast, with the port named), prepares the vault
- * (migrations, then LE-BASE ingest on first start) while /health answers 503, then serves the
- * app. Every job's authorization is read from the AuthorizationRegistry (CHAIN_RPC_URL,
+ * (migrations, then LE-BASE ingest on first start — into its legacy table and, through the ingest
+ * pipeline, as a generic version) while /health answers 503, then serves the app with its upload
+ * endpoints. The key store's master secret is ENCLAVE_KEY_STORE_KEY or a 0600 file in
+ * ENCLAVE_DATA_DIR (created on first start), which also holds the uploads' staging files. Every job's authorization is read from the AuthorizationRegistry (CHAIN_RPC_URL,
  * AUTHORIZATION_REGISTRY_ADDRESS) at job time. SIGINT/SIGTERM close the listener and the vault
  * pool and exit 0.
  */
 import { createServer, type RequestListener } from "node:http";
+import { publicKeyOf } from "@pdx/common/ed25519";
 import { loadConfigOrExit } from "@pdx/common/env";
+import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { createEnclaveApp } from "./app";
 import { createAuthorizationRegistryReader } from "./authorization/authorization-registry";
 import { ZEnclaveConfig } from "./config";
+import { ensureLegalEntitiesVersion } from "./ingest/generated-versions";
+import { UploadService } from "./ingest/upload-service";
+import { createProductJobEngines, previewProductJob } from "./jobs/product-job-engines";
+import { ProductJobQueue } from "./jobs/product-job-queue";
+import { openKeyStore } from "./keys/key-store";
 import { jsonLineLog as log, sqlStateOf } from "./log";
 import { Vault } from "./vault/vault";
 
@@ -50,10 +59,24 @@ const authorizations = createAuthorizationRegistryReader({
   address: config.AUTHORIZATION_REGISTRY_ADDRESS,
 });
 
+// The key store first: without it nothing can be loaded. Its errors name the file, never the key.
+const keyStore = await openKeyStore({
+  dataDir: config.ENCLAVE_DATA_DIR,
+  envKey: config.ENCLAVE_KEY_STORE_KEY,
+}).catch((err: unknown) => {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  console.error(
+    `[enclave] cannot open the key store in ENCLAVE_DATA_DIR: ${code ?? (err instanceof Error ? err.message : "error")}`,
+  );
+  process.exit(1);
+});
+
 const vault = Vault.open(config.VAULT_DATABASE_URL, {
   onPoolError: (err) => log({ event: "vault_pool_error", sqlState: sqlStateOf(err) }),
 });
 
+let uploads: UploadService | undefined;
+let productJobs: ProductJobQueue | undefined;
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
@@ -61,6 +84,8 @@ async function stop(signal: string) {
   log({ event: "stopping", signal });
   server.close();
   server.closeAllConnections();
+  await uploads?.close().catch(() => {});
+  await productJobs?.stop().catch(() => {});
   await vault.close().catch(() => {});
   await authorizations.close().catch(() => {});
   process.exit(0);
@@ -90,6 +115,28 @@ try {
         `ENCLAVE_SEED_LEGAL_ENTITIES=${config.ENCLAVE_SEED_LEGAL_ENTITIES} applies to an empty vault only`,
     );
   }
+  const store = vault.ingestStore();
+  const generic = await ensureLegalEntitiesVersion(
+    { store, keyStore },
+    { count: config.ENCLAVE_SEED_LEGAL_ENTITIES },
+  );
+  log({
+    event: "vault_ingest",
+    dataset: generic.stored.code,
+    version: generic.stored.version,
+    status: generic.status,
+    rows: generic.stored.rowCount,
+    ms: generic.ms,
+  });
+  uploads = await UploadService.open({ store, keyStore, dataDir: config.ENCLAVE_DATA_DIR, log });
+  productJobs = new ProductJobQueue({
+    store: vault.productJobStore(),
+    engines: createProductJobEngines({ vault, keyStore, authorizations, catalog: CATALOG_DATASETS }),
+    signer: { secretKey: config.ENCLAVE_SIGNING_KEY, publicKey: publicKeyOf(config.ENCLAVE_SIGNING_KEY) },
+    log,
+  });
+  const recovered = await productJobs.recover();
+  if (recovered > 0) log({ event: "product_jobs_recovered", count: recovered });
 } catch (err) {
   // Never the error text: it may carry SQL or connection details. The code says enough.
   const code = sqlStateOf(err) ?? (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.name;
@@ -107,6 +154,11 @@ if (!stopping) {
     trustedClientKeys: config.ENCLAVE_TRUSTED_CLIENT_KEYS,
     authorizations,
     log,
+    uploads,
+    productJobs: productJobs && {
+      queue: productJobs,
+      preview: (request) => previewProductJob(vault, request),
+    },
   });
   log({ event: "ready", ms: Math.round(performance.now() - startedAt) });
 }

@@ -19,6 +19,7 @@ import { createServerApp } from "./http/app";
 import { startAnchoringTimer, type TAnchoringTimer } from "./jobs/anchoring-timer";
 import { startChainWritesTimer, type TChainWritesTimer } from "./jobs/chain-writes-timer";
 import { startExpiryTimer, type TExpiryTimer } from "./jobs/expiry-timer";
+import { startProductJobsTimer, type TProductJobsTimer } from "./jobs/product-jobs-timer";
 
 const NAME = "server";
 const log = (line: string) => console.log(`[${NAME}] ${line}`);
@@ -59,6 +60,7 @@ async function main() {
   let timer: TAnchoringTimer | undefined;
   let chainWritesTimer: TChainWritesTimer | undefined;
   let expiryTimer: TExpiryTimer | undefined;
+  let productJobsTimer: TProductJobsTimer | undefined;
   let registries: TRegistriesClient | undefined;
   let server: Server | undefined;
   let stopping = false;
@@ -71,6 +73,7 @@ async function main() {
     server?.closeAllConnections();
     await timer?.stop(); // waits for an in-flight anchoring to finish
     await expiryTimer?.stop();
+    await productJobsTimer?.stop();
     await chainWritesTimer?.stop();
     await registries?.close();
     await chain?.close();
@@ -125,6 +128,13 @@ async function main() {
       db,
       registries,
       intervalMs: config.CHAIN_WRITES_INTERVAL_MS,
+      log,
+      logError,
+    });
+    productJobsTimer = startProductJobsTimer({
+      db,
+      productJobs: enclave.productJobs,
+      intervalMs: 1000,
       log,
       logError,
     });

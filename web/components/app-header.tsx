@@ -28,6 +28,10 @@ const NAV = {
   audit: { href: "/audit", label: "nav.audit" },
   trail: { href: "/trail", label: "nav.trail" },
   members: { href: "/org/members", label: "nav.members" },
+  vault: { href: "/vault", label: "nav.vault" },
+  logic: { href: "/logic", label: "nav.logic" },
+  jobs: { href: "/jobs", label: "nav.jobs" },
+  reviews: { href: "/reviews", label: "nav.reviews" },
 } as const satisfies Record<string, TNavItem>;
 
 /** The pages each role works with, in menu order (org admins also manage their members). */
@@ -35,17 +39,26 @@ function navItemsFor(role: TRole, isOrgAdmin: boolean): TNavItem[] {
   const items: TNavItem[] = (() => {
     switch (role) {
       case "buyer":
-        return [NAV.products, NAV.runs, NAV.datasets, NAV.demands, NAV.quality];
+        return [NAV.products, NAV.jobs, NAV.runs, NAV.datasets, NAV.demands, NAV.quality];
       case "operator":
-        return [NAV.datasets, NAV.admission, NAV.scenarios, NAV.products, NAV.demands, NAV.quality];
+        return [
+          NAV.datasets,
+          NAV.admission,
+          NAV.scenarios,
+          NAV.products,
+          NAV.logic,
+          NAV.demands,
+          NAV.quality,
+        ];
       case "data_source":
-        return [NAV.registrations, NAV.datasets, NAV.authorizations, NAV.quality, NAV.demands];
+        return [NAV.registrations, NAV.vault, NAV.datasets, NAV.authorizations, NAV.quality, NAV.demands];
       case "regulator":
         return [
           NAV.registrations,
           NAV.operators,
           NAV.scenarios,
           NAV.authorizations,
+          NAV.reviews,
           NAV.datasets,
           NAV.audit,
           NAV.trail,

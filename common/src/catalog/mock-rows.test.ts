@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isValidUscc } from "../uscc";
 import type { TDatasetEntry } from "./dataset-entry";
-import { MOCK_ROWS_MAX, maskValue, mockRows } from "./mock-rows";
+import { MOCK_ROWS_MAX, maskValue, mockRows, rawMockRows } from "./mock-rows";
 import { testDatasetEntry } from "./test-entry";
 
 /** The same entry with every field unmasked (to see the raw fake values). */
@@ -110,5 +110,46 @@ describe("maskValue", () => {
     expect(maskValue("none", "x")).toBe("x");
     expect(maskValue("mask_name", null)).toBeNull();
     expect(maskValue("generalize", true)).toBe(true);
+  });
+});
+
+describe("rawMockRows", () => {
+  const entry = testDatasetEntry();
+  it("streams any number of rows whose masked form is mockRows' rows", () => {
+    const raw = [...rawMockRows(entry, 60, 3)];
+    expect(raw).toHaveLength(60);
+    const masked = mockRows(entry, 50, 3);
+    raw.slice(0, 50).forEach((row, i) => {
+      for (const f of entry.fields)
+        expect(maskValue(f.masking, row[f.name] ?? null)).toEqual(masked[i]![f.name]);
+    });
+  });
+  it("gives a register's identifiers one value per row, valid for their format", () => {
+    const formats = ["uscc", "resident_id", "mobile", "plate"] as const;
+    const fields = formats.map((format) => ({
+      ...entry.fields[0]!,
+      name: `id_${format}`,
+      type: "text" as const,
+      item: `t.${format}`,
+      authoritative: true,
+      sample: { kind: "identifier" as const, format },
+    }));
+    const register: TDatasetEntry = { ...entry, fields };
+    const seen = formats.map(() => new Set<string>());
+    for (const row of rawMockRows(register, 30_000, 7))
+      formats.forEach((format, i) => {
+        seen[i]!.add(String(row[`id_${format}`]));
+      });
+    for (const [i, format] of formats.entries()) expect(seen[i]!.size, format).toBe(30_000);
+    const first = [...seen[0]!].slice(0, 100);
+    for (const uscc of first) expect(isValidUscc(uscc)).toBe(true);
+    // Another seed draws another register.
+    const other = new Set([...rawMockRows(register, 1000, 8)].map((r) => String(r.id_uscc)));
+    expect([...other].filter((u) => seen[0]!.has(u)).length).toBeLessThan(100);
+    for (const id of [...seen[1]!].slice(0, 100))
+      expect(id).toMatch(/^449900(19[5-9]\d|200[0-7])\d{4}\d{3}[\dX]$/);
+  });
+  it("refuses a negative count", () => {
+    expect(() => rawMockRows(entry, -1, 1).next()).toThrow(/non-negative/);
   });
 });

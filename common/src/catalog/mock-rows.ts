@@ -25,6 +25,8 @@ const RESIDENT_ID_CHECK = "10X98765432";
 const FIRST_DAY = Date.UTC(2015, 0, 1);
 const LAST_DAY = Date.UTC(2026, 9, 31);
 const DAY_MS = 86_400_000;
+/** Days from 1950-01-01 to 2007-12-31: the birth dates of a register's generated resident ids. */
+const BIRTH_DAYS = 21_184;
 
 /** mulberry32: a small 32-bit PRNG, deterministic on every platform. */
 function prng(seed: number): () => number {
@@ -57,7 +59,7 @@ function residentIdCheckChar(first17: string): string {
   return RESIDENT_ID_CHECK[sum % 11]!;
 }
 
-function rawValue(field: TDatasetField, row: number, next: () => number): TMockValue {
+function rawValue(field: TDatasetField, row: number, next: () => number, salt: number): TMockValue {
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]) => items[int(items.length)]!;
   const dayBetween = (from: number, to: number) =>
@@ -77,6 +79,12 @@ function rawValue(field: TDatasetField, row: number, next: () => number): TMockV
     case "date_range":
       return dayBetween(Date.parse(sample.from), Date.parse(sample.to));
     case "identifier":
+      // The dataset that is an identifier's authoritative source is its register: one row per
+      // value (the vault enforces it), so its values follow the row number instead of the PRNG.
+      if (field.authoritative) {
+        const unique = uniqueIdentifier(sample.format, row, salt);
+        if (unique !== null) return unique;
+      }
       switch (sample.format) {
         case "uscc":
           return buildUscc({
@@ -116,6 +124,51 @@ function rawValue(field: TDatasetField, row: number, next: () => number): TMockV
       return dayBetween(FIRST_DAY, LAST_DAY);
     case "boolean":
       return next() < 0.5;
+  }
+}
+
+/** The offset of a register field's generated identifiers for one seed (see uniqueIdentifier). */
+function uniqueSalt(seed: number, code: string, field: string): number {
+  return fnv1a(`${seed}:${code}:${field}:unique`);
+}
+
+/** Distinct values a register's generated identifier can take, per format. */
+const UNIQUE_CAPACITY: Readonly<Record<string, number>> = {
+  uscc: 1_000_000,
+  resident_id: 21_184 * 1000,
+  mobile: 100_000_000,
+  plate: 600_000,
+};
+/** A prime sharing no factor with any capacity: i ↦ (i·P + salt) mod capacity is a bijection. */
+const UNIQUE_STRIDE = 7919;
+
+/**
+ * A register's identifier for row `row` (0-based): row i takes value number (i·7919 + salt) mod
+ * capacity, so values are distinct for every row up to the format's capacity (USCC 10⁶, resident
+ * id 2.1·10⁷, mobile 10⁸, plate 6·10⁵) and differ between seeds; null for other formats.
+ */
+function uniqueIdentifier(format: string, row: number, salt: number): string | null {
+  const capacity = UNIQUE_CAPACITY[format];
+  if (capacity === undefined) return null;
+  const k = ((((row % capacity) * UNIQUE_STRIDE) % capacity) + (salt % capacity)) % capacity;
+  switch (format) {
+    case "uscc":
+      return buildUscc({
+        authority: "9",
+        entityType: "1",
+        division: FAKE_DIVISION,
+        orgBody8: `MA${pad(k, 6)}`,
+      });
+    case "resident_id": {
+      // Births spread over 1950–2007 (21,184 days), then the sequence number.
+      const birth = isoDay(Date.UTC(1950, 0, 1) + (k % BIRTH_DAYS) * DAY_MS).replaceAll("-", "");
+      const first17 = `${FAKE_DIVISION}${birth}${pad(Math.floor(k / BIRTH_DAYS), 3)}`;
+      return first17 + residentIdCheckChar(first17);
+    }
+    case "mobile":
+      return `100${pad(k, 8)}`;
+    default:
+      return `鹏${"ABCDEF"[Math.floor(k / 100_000)]}${pad(k % 100_000, 5)}`;
   }
 }
 
@@ -171,7 +224,33 @@ export function mockRows(entry: TDatasetEntry, n: number, seed: number): TMockRo
   const rows: TMockRow[] = Array.from({ length: count }, () => ({}));
   for (const field of entry.fields) {
     const next = prng(fnv1a(`${seed}:${entry.code}:${field.name}`));
-    for (let i = 0; i < count; i++) rows[i]![field.name] = maskValue(field.masking, rawValue(field, i, next));
+    const salt = uniqueSalt(seed, entry.code, field.name);
+    for (let i = 0; i < count; i++)
+      rows[i]![field.name] = maskValue(field.masking, rawValue(field, i, next, salt));
   }
   return rows;
+}
+
+/**
+ * Unmasked fake rows for `entry`, streamed one at a time (no cap): what a source's data would look
+ * like before masking, for mock vault versions, sample upload files and benchmarks. Row i has the
+ * same raw values as row i of `mockRows` (before masking) for the same seed.
+ */
+export function* rawMockRows(
+  entry: Pick<TDatasetEntry, "code" | "fields">,
+  n: number,
+  seed: number,
+): Generator<TMockRow> {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`rawMockRows: n must be a non-negative integer, got ${n}`);
+  const generators = entry.fields.map((field) => ({
+    field,
+    next: prng(fnv1a(`${seed}:${entry.code}:${field.name}`)),
+    salt: uniqueSalt(seed, entry.code, field.name),
+  }));
+  for (let i = 0; i < n; i++) {
+    const row: TMockRow = {};
+    for (const { field, next, salt } of generators) row[field.name] = rawValue(field, i, next, salt);
+    yield row;
+  }
 }

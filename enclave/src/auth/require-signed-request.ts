@@ -16,7 +16,10 @@ export interface TSignedRequestOptions {
 
 /** Verified request facts available to later handlers. */
 export interface TVerifiedRequestLocals {
+  /** The body as UTF-8 text (JSON endpoints). */
   rawBody: string;
+  /** The body's exact bytes (binary endpoints such as upload chunks); the signature covers these. */
+  rawBytes: Buffer;
   callerKeyId: string;
 }
 
@@ -24,18 +27,22 @@ export interface TVerifiedRequestLocals {
 export function requireSignedRequest(options: TSignedRequestOptions): RequestHandler {
   return async (req, res, next) => {
     const raw: unknown = req.body;
-    const body = Buffer.isBuffer(raw) ? raw.toString("utf8") : "";
+    const bytes = Buffer.isBuffer(raw) ? raw : Buffer.alloc(0);
     const { keyId } = await verifyRequest({
       method: req.method,
       path: req.originalUrl,
-      body,
+      body: bytes,
       headers: req.headers,
       trustedKeys: options.trustedKeys,
       nonces: options.nonces,
       windowMs: options.windowMs,
       now: options.now?.(),
     });
-    const locals: TVerifiedRequestLocals = { rawBody: body, callerKeyId: keyId };
+    const locals: TVerifiedRequestLocals = {
+      rawBody: bytes.toString("utf8"),
+      rawBytes: bytes,
+      callerKeyId: keyId,
+    };
     Object.assign(res.locals, locals);
     next();
   };

@@ -31,6 +31,26 @@ export const ENCLAVE_ERROR_STATUS = {
   FIELD_OUT_OF_SCOPE: 403,
   /** The authorization registry cannot be read (chain down, or no registry at the address). */
   CHAIN_UNAVAILABLE: 503,
+  /** A declarative query is malformed or names something that does not exist (named). */
+  QUERY_INVALID: 422,
+  /** An output rule blocked the release (the rule is named: k, complementary suppression, record cap…). */
+  PRIVACY_BLOCKED: 422,
+  /** The privacy budget (ε) of this buyer on this dataset would be exceeded; names what remains. */
+  BUDGET_EXCEEDED: 409,
+  /** A job went over a limit (CPU, wall time, memory, output size, rows); names the limit. */
+  LIMIT_EXCEEDED: 422,
+  /** Operator logic failed to compile or threw; the message is the sandbox's, bounded. */
+  SANDBOX_ERROR: 422,
+  /** No such upload session. */
+  UPLOAD_UNKNOWN: 404,
+  /** The upload is not in a state that allows this (e.g. a chunk after completion). */
+  UPLOAD_STATE: 409,
+  /** A chunk's offset is not where the upload stands; the message gives the expected offset. */
+  UPLOAD_OFFSET: 409,
+  /** The dataset version already exists in the vault (versions are immutable). */
+  VERSION_EXISTS: 409,
+  /** No such job. */
+  JOB_UNKNOWN: 404,
   /** Anything else; details only in the enclave's log (SQLSTATE and error class, never text). */
   INTERNAL: 500,
 } as const satisfies Record<TEnclaveErrorCode, number>;

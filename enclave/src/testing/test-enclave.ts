@@ -4,16 +4,27 @@
  * on a free port of 127.0.0.1. Also a signing client that sends jobs the way the server does.
  * Jobs check their authorization on the chain given by `authorizationRegistry`; without one, the
  * enclave reads a registry at a closed port, so every job is refused with CHAIN_UNAVAILABLE.
+ * Like main.ts, it also loads LE-BASE into the generic layout (ingest pipeline) and serves the
+ * upload endpoints and product jobs, with a key store under a temporary data directory.
  */
+import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
 import { signRequest } from "@pdx/common/signed-request";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
+import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { createEnclaveApp, type TEnclaveAppDeps } from "../app";
 import {
   createAuthorizationRegistryReader,
   type TAuthorizationRegistryReaderOptions,
 } from "../authorization/authorization-registry";
+import { ensureLegalEntitiesVersion } from "../ingest/generated-versions";
+import { UploadService } from "../ingest/upload-service";
+import { createProductJobEngines, previewProductJob } from "../jobs/product-job-engines";
+import { ProductJobQueue } from "../jobs/product-job-queue";
+import { type KeyStore, openKeyStore } from "../keys/key-store";
 import type { TEnclaveLogEvent } from "../log";
 import { Vault } from "../vault/vault";
 
@@ -27,6 +38,13 @@ export interface TTestEnclave {
   clientKeys: TEd25519KeyPair;
   /** Every event the enclave logged, in order. */
   logs: TEnclaveLogEvent[];
+  keyStore: KeyStore;
+  /** The enclave's data directory (key file, staging files). */
+  dataDir: string;
+  /** The running app's product-job queue. */
+  readonly productJobs: ProductJobQueue;
+  /** The running app's upload service. */
+  readonly uploads: UploadService;
   /** Stops the listener (the vault and database stay, for a restart on the same data). */
   stopApp(): Promise<void>;
   /** Starts a fresh app (and vault pool) on the same database, as a restarted enclave would. */
@@ -56,17 +74,51 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       address: "0x0000000000000000000000000000000000000000",
     },
   );
-  await vault.migrate();
-  await vault.ensureLegalEntities({ count: options.seedCount ?? 5000 });
+  const dataDir = mkdtempSync(join(tmpdir(), "pdx-enclave-"));
+  const keyStore = await openKeyStore({ dataDir });
+  const prepare = async () => {
+    await vault.migrate();
+    await vault.ensureLegalEntities({ count: options.seedCount ?? 5000 });
+    await ensureLegalEntitiesVersion(
+      { store: vault.ingestStore(), keyStore },
+      { count: options.seedCount ?? 5000 },
+    );
+  };
+  await prepare();
 
   let close: () => Promise<void> = async () => {};
+  let productJobs!: ProductJobQueue;
+  let uploads!: UploadService;
   const listen = async () => {
+    uploads = await UploadService.open({
+      store: vault.ingestStore(),
+      keyStore,
+      dataDir,
+      log: (e) => logs.push(e),
+    });
+    productJobs = new ProductJobQueue({
+      store: vault.productJobStore(),
+      engines: createProductJobEngines({
+        vault,
+        keyStore,
+        authorizations,
+        catalog: CATALOG_DATASETS,
+        // ~55 rows per LE-BASE district × industry cell: the example logic has cells above k = 20.
+        mockRows: 10_000,
+      }),
+      signer: { secretKey: enclaveKeys.secretKey, publicKey: enclaveKeys.publicKey },
+      log: (e) => logs.push(e),
+    });
+    await productJobs.recover();
+    const jobs = productJobs;
     const app = createEnclaveApp({
       vault,
       signingKey: enclaveKeys.secretKey,
       trustedClientKeys: [clientKeys.publicKey],
       authorizations,
       log: (e) => logs.push(e),
+      uploads,
+      productJobs: { queue: jobs, preview: (request) => previewProductJob(vault, request) },
       ...options.appDeps,
     });
     const server = app.listen(0, "127.0.0.1");
@@ -74,11 +126,15 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       server.once("listening", resolve);
       server.once("error", reject);
     });
-    close = () =>
-      new Promise<void>((resolve) => {
+    const service = uploads;
+    close = async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await jobs.stop();
+      await service.close();
+    };
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
 
@@ -91,13 +147,20 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     enclaveKeys,
     clientKeys,
     logs,
+    keyStore,
+    dataDir,
+    get productJobs() {
+      return productJobs;
+    },
+    get uploads() {
+      return uploads;
+    },
     stopApp: () => close(),
     async restartApp() {
       await close();
       await vault.close();
       vault = Vault.open(db.url);
-      await vault.migrate();
-      await vault.ensureLegalEntities({ count: options.seedCount ?? 5000 });
+      await prepare();
       handle.url = await listen();
     },
     async stop() {
@@ -105,6 +168,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       await vault.close();
       await authorizations.close();
       await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return handle;
@@ -146,4 +210,28 @@ export async function postSigned(
     body: options.sentBody ?? bodyText,
   });
   return { status: res.status, json: await res.json(), headers, bodyText };
+}
+
+/** Sends a signed request with any method (body object → JSON; none for GET). */
+export async function sendSigned(
+  url: string,
+  signer: TEd25519KeyPair,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const bodyText = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+  const headers = signRequest({
+    method,
+    path,
+    body: bodyText,
+    secretKey: signer.secretKey,
+    publicKey: signer.publicKey,
+  });
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { ...headers, ...(bodyText ? { "content-type": "application/json" } : {}) },
+    ...(bodyText ? { body: bodyText } : {}),
+  });
+  return { status: res.status, json: await res.json() };
 }

@@ -6,10 +6,26 @@
  */
 import { fileURLToPath } from "node:url";
 import { poolSizeFor } from "@pdx/common/embedded-postgres";
+import type { TVerifyAnswer } from "@pdx/common/enclave-query";
 import { runMigrations, type TMigrationResult } from "@pdx/common/migrate";
+import type { TDatasetVersion } from "@pdx/common/vault-api";
 import pg from "pg";
+import { IngestStore } from "../ingest/ingest-store";
+import { PrivacyBudgetLedger } from "../privacy/budget-ledger";
+import {
+  runAggregateQuery,
+  runVerifyQuery,
+  type TCompiledAggregate,
+  type TQueryLimits,
+  type TRawAggregateResult,
+  type TSealedOpener,
+  type TVerifyPlan,
+  type VerificationMeter,
+} from "../query";
 import { ensureLegalEntities, type TIngestOptions, type TIngestResult } from "./ingest-legal-entities";
 import { VaultNonceStore } from "./nonce-store";
+import { ProductJobStore } from "./product-job-store";
+import type { TStoredDataset } from "./stored-dataset";
 import { DATASET_TABLES, quoteIdentifier } from "./tables";
 
 const MIGRATIONS_DIR = fileURLToPath(new URL("../../migrations", import.meta.url));
@@ -76,6 +92,24 @@ export class Vault {
   /** A nonce store for signed-request verification, persisted in this vault. */
   nonceStore(options: { windowMs: number; now?: () => number }): VaultNonceStore {
     return new VaultNonceStore(this.pool, options);
+  }
+
+  /** The ingest's SQL (upload sessions, staging tables, version registration) on this vault. */
+  ingestStore(): IngestStore {
+    return new IngestStore(this.pool);
+  }
+
+  /**
+   * A version loaded through the ingest pipeline (generic layout, stored-dataset.ts): `version`,
+   * or the newest loaded when absent; null when the vault does not hold it.
+   */
+  storedDataset(code: string, version?: string): Promise<TStoredDataset | null> {
+    return this.ingestStore().storedDataset(code, version);
+  }
+
+  /** Versions of `code` loaded through the ingest pipeline, newest first. */
+  listVersions(code: string): Promise<TDatasetVersion[]> {
+    return this.ingestStore().listVersions(code);
   }
 
   /** Every loaded dataset version, ordered by code and version. */
@@ -148,6 +182,31 @@ export class Vault {
       rowCount: Number(r.row_count),
       sums: query.sums.map((_, i) => r[`s${i}`] ?? null),
     }));
+  }
+
+  /** The ε ledger per (buyer, dataset) on this vault (privacy/budget-ledger.ts). */
+  privacyBudgetLedger(): PrivacyBudgetLedger {
+    return new PrivacyBudgetLedger(this.pool);
+  }
+
+  /** Product jobs' persisted lifecycle (product-job-store.ts). */
+  productJobStore(): ProductJobStore {
+    return new ProductJobStore(this.pool);
+  }
+
+  /** Runs a compiled aggregate (query/plan-query.ts) read-only; raw groups, before any output rule. */
+  runAggregateQuery(compiled: TCompiledAggregate, limits: TQueryLimits): Promise<TRawAggregateResult> {
+    return runAggregateQuery(this.pool, compiled, limits);
+  }
+
+  /** Answers one planned verification question (yes/no, and masked fields of a single match). */
+  runVerifyQuery(
+    plan: TVerifyPlan,
+    meter: VerificationMeter,
+    limits: TQueryLimits,
+    open?: TSealedOpener,
+  ): Promise<TVerifyAnswer> {
+    return runVerifyQuery(this.pool, plan, meter, limits, open);
   }
 
   /** Closes the pool. */

@@ -6,7 +6,6 @@
  * against the released output. Failures become DomainErrors with user-safe messages.
  */
 import { canonicalJson } from "@pdx/common/canonical-json";
-import { publicKeyOf } from "@pdx/common/ed25519";
 import {
   type TAggregateJobRequest,
   type TAggregateJobResponse,
@@ -18,8 +17,10 @@ import {
 } from "@pdx/common/enclave-api";
 import { sha256Hex } from "@pdx/common/hash";
 import { verifyReceipt } from "@pdx/common/receipt";
-import { signRequest } from "@pdx/common/signed-request";
 import { DomainError } from "../domain/domain-error";
+import { createProductJobsClient, type TProductJobsClient } from "./product-jobs";
+import { createSignedCall, INVALID_MESSAGE, UNAVAILABLE_MESSAGE } from "./signed-call";
+import { createVaultUploadsClient, type TVaultUploadsClient } from "./vault-uploads";
 
 /** Path of the aggregate job endpoint. */
 export const AGGREGATE_JOB_PATH = "/v1/jobs/aggregate";
@@ -45,6 +46,10 @@ export interface TEnclaveClient {
   identity(): Promise<TEnclaveIdentity>;
   /** Runs an aggregate job; resolves only with a fully verified answer. */
   runAggregate(request: TAggregateJobRequest): Promise<TAggregateJobResponse>;
+  /** Product jobs (operator logic in the sandbox), verified answers only (./product-jobs.ts). */
+  productJobs: TProductJobsClient;
+  /** Vault ingest: upload sessions, chunks, status, loaded versions (./vault-uploads.ts). */
+  vaultUploads: TVaultUploadsClient;
 }
 
 export interface TEnclaveClientOptions {
@@ -58,44 +63,16 @@ export interface TEnclaveClientOptions {
   fetch?: typeof fetch;
 }
 
-const UNAVAILABLE_MESSAGE = "the secure computing domain is unavailable; please try again later";
-const INVALID_MESSAGE = "the secure computing domain's answer could not be verified; nothing was recorded";
-
 /** Creates the client. */
 export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient {
-  const baseUrl = opts.baseUrl.replace(/\/+$/, "");
-  const serverPublicKey = publicKeyOf(opts.serverSigningKey);
-  const timeoutMs = opts.timeoutMs ?? 120_000;
-  const doFetch = opts.fetch ?? fetch;
-
-  async function call(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
-    let res: Response;
-    try {
-      res = await doFetch(`${baseUrl}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-    } catch (err) {
-      const timedOut = err instanceof DOMException && err.name === "TimeoutError";
-      throw new DomainError(
-        "ENCLAVE_UNAVAILABLE",
-        UNAVAILABLE_MESSAGE,
-        timedOut ? `enclave ${path}: timed out after ${timeoutMs} ms` : `enclave ${path}: unreachable`,
-      );
-    }
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      throw new DomainError(
-        "ENCLAVE_RESPONSE_INVALID",
-        INVALID_MESSAGE,
-        `enclave ${path}: HTTP ${res.status}, body is not JSON`,
-      );
-    }
-    return { status: res.status, body };
-  }
+  const call = createSignedCall({ ...opts, timeoutMs: opts.timeoutMs ?? 120_000 });
 
   return {
+    productJobs: createProductJobsClient(opts),
+    vaultUploads: createVaultUploadsClient(opts),
+
     async identity() {
-      const { status, body } = await call(IDENTITY_PATH, { method: "GET" });
+      const { status, body } = await call("GET", IDENTITY_PATH);
       const parsed = ZEnclaveIdentity.safeParse(body);
       if (status !== 200 || !parsed.success) {
         throw new DomainError(
@@ -109,19 +86,7 @@ export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient
 
     async runAggregate(request) {
       const req = ZAggregateJobRequest.parse(request);
-      const bodyText = JSON.stringify(req);
-      const headers = signRequest({
-        method: "POST",
-        path: AGGREGATE_JOB_PATH,
-        body: bodyText,
-        secretKey: opts.serverSigningKey,
-        publicKey: serverPublicKey,
-      });
-      const { status, body } = await call(AGGREGATE_JOB_PATH, {
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json" },
-        body: bodyText,
-      });
+      const { status, body } = await call("POST", AGGREGATE_JOB_PATH, JSON.stringify(req));
       if (status !== 200) throw enclaveRefusal(status, body);
 
       const parsed = ZAggregateJobResponse.safeParse(body);
@@ -156,7 +121,8 @@ export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient
   };
 }
 
-function enclaveRefusal(status: number, body: unknown): DomainError {
+/** The DomainError for an enclave refusal (error body and HTTP status). */
+export function enclaveRefusal(status: number, body: unknown): DomainError {
   const parsed = ZEnclaveError.safeParse(body);
   if (!parsed.success) {
     return new DomainError(

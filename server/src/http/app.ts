@@ -1,6 +1,7 @@
 /**
- * The HTTP face of the server: Express with /health and /trpc. Thin: it reads the session
- * cookie, the CSRF header and the Origin, builds the tRPC context, and writes the session
+ * The HTTP face of the server: Express with /health, /trpc and the vault upload chunk route
+ * (http/upload-route.ts). Thin: it reads the session cookie, the CSRF header and the Origin
+ * (requestInfoOf, shared by both), builds the tRPC context, and writes the session
  * cookie (httpOnly, SameSite=Strict, Path=/, Secure when configured). CORS is never enabled, so
  * a page from another origin can neither read responses nor send the x-pdx-csrf header.
  */
@@ -15,6 +16,7 @@ import {
   type TServerDeps,
   type TSessionCookieWriter,
 } from "../trpc/context";
+import { createUploadRouter } from "./upload-route";
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = "pdx_session";
@@ -57,6 +59,15 @@ function headerValue(value: string | string[] | undefined): string | null {
   return typeof value === "string" ? value : null;
 }
 
+/** What the context needs from a request: session cookie, CSRF header, Origin (/trpc and uploads). */
+export function requestInfoOf(req: express.Request): TRequestInfo {
+  return {
+    sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
+    csrfHeader: headerValue(req.headers["x-pdx-csrf"]),
+    origin: headerValue(req.headers.origin),
+  };
+}
+
 /** Builds the Express app (does not listen). */
 export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Express {
   const log = deps.log ?? ((line: string) => console.error(line));
@@ -78,14 +89,8 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
     createExpressMiddleware({
       router: appRouter,
       maxBodySize,
-      createContext: ({ req, res }) => {
-        const request: TRequestInfo = {
-          sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
-          csrfHeader: headerValue(req.headers["x-pdx-csrf"]),
-          origin: headerValue(req.headers.origin),
-        };
-        return createContext(deps, request, cookieWriter(res, opts.cookieSecure));
-      },
+      createContext: ({ req, res }) =>
+        createContext(deps, requestInfoOf(req), cookieWriter(res, opts.cookieSecure)),
       onError: ({ error, path }) => {
         const cause = error.cause;
         if (cause instanceof DomainError) {
@@ -105,6 +110,9 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
   app.use("/trpc", (req, res, next) =>
     (UPLOAD_PROCEDURES.has(req.path.slice(1)) ? trpcUpload : trpcDefault)(req, res, next),
   );
+
+  // Raw chunks of vault uploads (binary, so not tRPC); authenticated like /trpc.
+  app.use(createUploadRouter(deps, requestInfoOf, log));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { message: "not found" } });

@@ -10,10 +10,12 @@ import { datasetsRouter } from "./routers/datasets";
 import { demandsRouter } from "./routers/demands";
 import { operatorsRouter } from "./routers/operators";
 import { orgsRouter } from "./routers/orgs";
+import { productJobsRouter } from "./routers/productJobs";
 import { qualityRouter } from "./routers/quality";
 import { registrationsRouter } from "./routers/registrations";
 import { runsRouter } from "./routers/runs";
 import { trailRouter } from "./routers/trail";
+import { vaultRouter } from "./routers/vault";
 import { createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -29,6 +31,8 @@ export const appRouter = router({
   authorizations: authorizationsRouter,
   demands: demandsRouter,
   quality: qualityRouter,
+  vault: vaultRouter,
+  productJobs: productJobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -142,6 +142,35 @@ export const PROCEDURE_ACCESS = {
   "quality.get": SIGNED_IN,
   "quality.stats": SIGNED_IN,
   "quality.datasetOptions": SIGNED_IN,
+
+  // ── product jobs ──
+  // Ownership (the operator's own products, the caller organization's own jobs) is checked by
+  // the domain (domain/product-jobs); another organization's job or version reads as unknown.
+  "productJobs.myProducts": ["operator"],
+  "productJobs.exampleLogic": ["operator"],
+  "productJobs.listVersions": ["operator"],
+  "productJobs.getVersion": ["operator"],
+  "productJobs.saveVersion": ["operator"],
+  "productJobs.runMock": ["operator"],
+  "productJobs.runnable": ["buyer"],
+  "productJobs.preview": ["buyer"],
+  "productJobs.start": ["buyer"],
+  "productJobs.listMine": ["buyer", "operator"],
+  "productJobs.get": ["buyer", "operator"],
+  "productJobs.cancel": ["buyer", "operator"],
+  "productJobs.reviewQueue": ["regulator"],
+  "productJobs.getReviewed": ["regulator"],
+  "productJobs.release": ["regulator"],
+  "productJobs.withhold": ["regulator"],
+
+  // ── vault ingest ──
+  // Only the dataset's source department (checked by the domain; others' answer NOT_FOUND).
+  "vault.uploadableDatasets": ["data_source"],
+  "vault.startUpload": ["data_source"],
+  "vault.uploadStatus": ["data_source"],
+  "vault.cancelUpload": ["data_source"],
+  "vault.listVersions": ["data_source"],
+  "vault.listMyUploads": ["data_source"],
 } as const satisfies Record<string, TProcedureAccess>;
 
 export type TProcedurePath = keyof typeof PROCEDURE_ACCESS;

@@ -2,6 +2,7 @@
  * Input and output schemas of every procedure (the API contract the web app sees). Inputs are
  * bounded; outputs list exactly the fields a client may receive.
  */
+import { ZSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
 import { ZSignedReceipt } from "@pdx/common/receipt";
 import { ZFieldUsed, ZLocalizedText, ZOutputColumn, ZPrivacyRule } from "@pdx/products";
 import { z } from "zod";
@@ -113,7 +114,8 @@ export const ZUsageRecordVerification = z.object({
     recordHash: z.string(),
     leafIndex: z.number().int().nullable(),
     /** The stored signed receipt; null when the stored value is malformed. */
-    receipt: ZSignedReceipt.nullable(),
+    /** v1 (declarative aggregate runs) or v2 (product jobs), as the enclave signed it. */
+    receipt: z.union([ZSignedReceipt, ZSignedJobReceiptV2]).nullable(),
   }),
   checks: z.array(
     z.object({

@@ -1,11 +1,13 @@
 import { authorizationsEn } from "./areas/authorizations.en";
 import { datasetsEn } from "./areas/datasets.en";
 import { demandsEn } from "./areas/demands.en";
+import { jobsEn } from "./areas/jobs.en";
 import { operatorsEn } from "./areas/operators.en";
 import { orgsEn } from "./areas/orgs.en";
 import { qualityEn } from "./areas/quality.en";
 import { registrationsEn } from "./areas/registrations.en";
 import { trailEn } from "./areas/trail.en";
+import { vaultEn } from "./areas/vault.en";
 import type { TDictionary } from "./types";
 
 /** Every UI string in English. Typed as TDictionary: a missing or extra key is a compile error. */
@@ -236,4 +238,6 @@ export const en: TDictionary = {
   ...qualityEn,
   ...orgsEn,
   ...trailEn,
+  ...vaultEn,
+  ...jobsEn,
 };

@@ -1,11 +1,13 @@
 import { authorizationsZhCN } from "./areas/authorizations.zh-CN";
 import { datasetsZhCN } from "./areas/datasets.zh-CN";
 import { demandsZhCN } from "./areas/demands.zh-CN";
+import { jobsZhCN } from "./areas/jobs.zh-CN";
 import { operatorsZhCN } from "./areas/operators.zh-CN";
 import { orgsZhCN } from "./areas/orgs.zh-CN";
 import { qualityZhCN } from "./areas/quality.zh-CN";
 import { registrationsZhCN } from "./areas/registrations.zh-CN";
 import { trailZhCN } from "./areas/trail.zh-CN";
+import { vaultZhCN } from "./areas/vault.zh-CN";
 
 /**
  * Every UI string in Simplified Chinese (the default locale). The keys of this object define the
@@ -223,4 +225,6 @@ export const zhCN = {
   ...qualityZhCN,
   ...orgsZhCN,
   ...trailZhCN,
+  ...vaultZhCN,
+  ...jobsZhCN,
 } as const;

@@ -12,8 +12,9 @@
  * Any altered field fails 1, and so 4. The verdict is "pending" while the record awaits its batch.
  */
 import { keyIdOf } from "@pdx/common/ed25519";
+import type { TSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
 import { buildMerkleTree, merkleLeaf, verifyMerkleProof } from "@pdx/common/merkle";
-import { verifyReceipt } from "@pdx/common/receipt";
+import { type TSignedReceipt, verifyReceipt, verifyReceiptV2 } from "@pdx/common/receipt";
 import { ChainError, type TChainClient, type THex32 } from "../../chain";
 import type { TQueryable } from "../../db";
 import { DomainError } from "../domain-error";
@@ -210,6 +211,44 @@ export async function verifyUsageRecord(deps: TVerifyDeps, id: string): Promise<
   return { record, checks, anchor, verdict: checks.every((c) => c.ok) ? "verified" : "failed" };
 }
 
+/** A bad receipt signature: names the key when the receipt claims another enclave's. */
+function signatureFailure(receiptKeyId: string, enclavePublicKey: string): TVerificationCheck {
+  const wrongKey = receiptKeyId !== keyIdOf(enclavePublicKey);
+  return {
+    name: "receipt_signature",
+    ok: false,
+    detail: wrongKey
+      ? `the receipt names enclave key ${receiptKeyId}, not the enclave's key ${keyIdOf(enclavePublicKey)}`
+      : "the enclave's signature does not verify over the stored receipt",
+  };
+}
+
+/** The verdict on a validly signed receipt: the record's fields that differ from it, if any. */
+function receiptMatch(mismatches: readonly string[], matchedDetail: string): TVerificationCheck {
+  if (mismatches.length > 0) {
+    return {
+      name: "receipt_signature",
+      ok: false,
+      detail: `the enclave's signature is valid, but the record differs from the signed receipt in: ${mismatches.join(", ")}`,
+    };
+  }
+  return { name: "receipt_signature", ok: true, detail: matchedDetail };
+}
+
+/** Fields common to both receipt versions that must equal the record's. */
+function commonMismatches(
+  content: ReturnType<typeof usageRecordContentFromRow>["content"],
+  r: { product: string; rowsRead: number; outputHash: string; requestHash: string; jobId: string },
+): string[] {
+  const mismatches: string[] = [];
+  if (r.product !== `${content.productCode}@${content.productVersion}`) mismatches.push("product");
+  if (r.rowsRead !== content.rowsRead) mismatches.push("rows read");
+  if (r.outputHash !== content.outputHash) mismatches.push("output hash");
+  if (r.requestHash !== content.requestHash) mismatches.push("request hash");
+  if (r.jobId !== content.runId) mismatches.push("job id");
+  return mismatches;
+}
+
 function receiptCheck(
   content: ReturnType<typeof usageRecordContentFromRow>["content"],
   receiptValid: boolean,
@@ -219,38 +258,40 @@ function receiptCheck(
     return { name: "receipt_signature", ok: false, detail: "the stored receipt is malformed" };
   }
   const signed = content.receipt;
-  if (!verifyReceipt(signed, enclavePublicKey)) {
-    const wrongKey = signed.receipt.enclaveKeyId !== keyIdOf(enclavePublicKey);
-    return {
-      name: "receipt_signature",
-      ok: false,
-      detail: wrongKey
-        ? `the receipt names enclave key ${signed.receipt.enclaveKeyId}, not the enclave's key ${keyIdOf(enclavePublicKey)}`
-        : "the enclave's signature does not verify over the stored receipt",
-    };
-  }
-  const r = signed.receipt;
-  const mismatches: string[] = [];
-  if (r.product !== `${content.productCode}@${content.productVersion}`) mismatches.push("product");
+  if (signed.receipt.version === 2)
+    return receiptV2Check(content, signed as TSignedJobReceiptV2, enclavePublicKey);
+  const v1 = signed as TSignedReceipt;
+  const r = v1.receipt;
+  if (!verifyReceipt(v1, enclavePublicKey)) return signatureFailure(r.enclaveKeyId, enclavePublicKey);
+  const mismatches = commonMismatches(content, r);
   if (r.datasetCode !== content.datasetCode) mismatches.push("dataset code");
   if (r.datasetVersion !== content.datasetVersion) mismatches.push("dataset version");
   if (JSON.stringify(r.fields) !== JSON.stringify(content.fields)) mismatches.push("fields");
-  if (r.rowsRead !== content.rowsRead) mismatches.push("rows read");
-  if (r.outputHash !== content.outputHash) mismatches.push("output hash");
-  if (r.requestHash !== content.requestHash) mismatches.push("request hash");
-  if (r.jobId !== content.runId) mismatches.push("job id");
-  if (mismatches.length > 0) {
-    return {
-      name: "receipt_signature",
-      ok: false,
-      detail: `the enclave's signature is valid, but the record differs from the signed receipt in: ${mismatches.join(", ")}`,
-    };
-  }
-  return {
-    name: "receipt_signature",
-    ok: true,
-    detail: `signed by enclave key ${r.enclaveKeyId}; the receipt matches the record (${r.rowsRead} rows read, ${r.fields.length} fields)`,
-  };
+  return receiptMatch(
+    mismatches,
+    `signed by enclave key ${r.enclaveKeyId}; the receipt matches the record (${r.rowsRead} rows read, ${r.fields.length} fields)`,
+  );
+}
+
+/** The same check for a product job's v2 receipt (common/src/enclave-jobs.ts ZJobReceiptV2). */
+function receiptV2Check(
+  content: ReturnType<typeof usageRecordContentFromRow>["content"],
+  signed: TSignedJobReceiptV2,
+  enclavePublicKey: string,
+): TVerificationCheck {
+  const r = signed.receipt;
+  if (!verifyReceiptV2(signed, enclavePublicKey)) return signatureFailure(r.enclaveKeyId, enclavePublicKey);
+  const first = r.datasets[0];
+  const mismatches = commonMismatches(content, r);
+  if (r.mode !== "real") mismatches.push("mode");
+  if (r.requesterOrgId !== content.orgId) mismatches.push("requester");
+  if ((first?.code ?? "-") !== content.datasetCode) mismatches.push("dataset code");
+  if ((first?.version ?? "-") !== content.datasetVersion) mismatches.push("dataset version");
+  if (JSON.stringify(r.fieldsTouched) !== JSON.stringify(content.fields)) mismatches.push("fields");
+  return receiptMatch(
+    mismatches,
+    `signed by enclave key ${r.enclaveKeyId} (product job receipt v2, ${r.state}); the receipt matches the record (${r.rowsRead} rows read, ${r.fieldsTouched.length} fields, ε ${r.epsilonSpent})`,
+  );
 }
 
 function short(hash: string): string {

@@ -31,6 +31,7 @@ import {
   XINCHUANG_APPLICANT_USER,
   XINCHUANG_OPERATOR_ORG,
 } from "../operators/seed-operators";
+import { seedDemoLogic } from "../product-jobs/seed-demo-logic";
 import type { TKeyring } from "../signing/keyring";
 import { ensureUserSigningKey } from "../signing/user-keys";
 import { stableUuid } from "./stable-id";
@@ -105,6 +106,7 @@ export async function seedDemoData(
   await seedDemoOperators(db, opts.keyring, now);
   await seedDemoAuthorization(db, { keyring: opts.keyring, now });
   await seedDemoDemandsAndQuality(db, now);
+  await seedDemoLogic(db, now);
   return {
     ...summary,
     datasets: CATALOG_DATASETS.length,

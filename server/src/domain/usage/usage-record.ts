@@ -5,6 +5,7 @@
  * from the stored columns, so changing any of them breaks the record's proof.
  */
 import { canonicalJson } from "@pdx/common/canonical-json";
+import { type TSignedJobReceiptV2, ZSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
 import { sha256Hex } from "@pdx/common/hash";
 import { type TSignedReceipt, ZSignedReceipt } from "@pdx/common/receipt";
 import type { TQueryable } from "../../db";
@@ -25,7 +26,8 @@ export interface TUsageRecordContent {
   rowsRead: number;
   outputHash: string;
   requestHash: string;
-  receipt: TSignedReceipt;
+  /** v1 (aggregate run) or v2 (product job) receipt, as the enclave signed it. */
+  receipt: TSignedReceipt | TSignedJobReceiptV2;
 }
 
 /** Version tag hashed with every record, so the format can evolve without ambiguity. */
@@ -68,7 +70,8 @@ export function usageRecordContentFromRow(row: TUsageRecordContentRow): {
   content: TUsageRecordContent;
   receiptValid: boolean;
 } {
-  const receipt = ZSignedReceipt.safeParse(row.receipt);
+  const v1 = ZSignedReceipt.safeParse(row.receipt);
+  const receipt = v1.success ? v1 : ZSignedJobReceiptV2.safeParse(row.receipt);
   return {
     receiptValid: receipt.success,
     content: {
@@ -86,7 +89,7 @@ export function usageRecordContentFromRow(row: TUsageRecordContentRow): {
       rowsRead: Number(row.rows_read),
       outputHash: row.output_hash,
       requestHash: row.request_hash,
-      receipt: (receipt.success ? receipt.data : row.receipt) as TSignedReceipt,
+      receipt: (receipt.success ? receipt.data : row.receipt) as TUsageRecordContent["receipt"],
     },
   };
 }

@@ -1,5 +1,7 @@
 /** audit.*: auditors and regulators search usage records and verify them against the chain. */
+import { ZSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
 import { ZSignedReceipt } from "@pdx/common/receipt";
+import { z } from "zod";
 import { listUsageRecords } from "../../domain/audit/usage-records";
 import { verifyUsageRecord } from "../../domain/audit/verify-usage-record";
 import {
@@ -21,7 +23,7 @@ export const auditRouter = router({
     .output(ZUsageRecordVerification)
     .query(async ({ ctx, input }) => {
       const result = await verifyUsageRecord(ctx.deps, input.id);
-      const receipt = ZSignedReceipt.safeParse(result.record.receipt);
+      const receipt = z.union([ZSignedReceipt, ZSignedJobReceiptV2]).safeParse(result.record.receipt);
       return { ...result, record: { ...result.record, receipt: receipt.success ? receipt.data : null } };
     }),
 });

@@ -1,0 +1,5 @@
+import { VaultView } from "./vault-view";
+
+export default function VaultPage() {
+  return <VaultView />;
+}
