@@ -1,0 +1,34 @@
+/**
+ * Joint aggregates across several enclave nodes by additive secret sharing (design and security
+ * model: README.md). What the enclave's app and main wire:
+ *
+ *   const node = new MpcNode({ config: mpcNodeConfigFromEnv(env, signingKey)!, dataSource:
+ *     createVaultDataSource({ vault }), nonces: vault.nonceStore({ windowMs }) });
+ *   app.use(createMpcRouter(node, { clientAuth: requireSignedRequest({ … }) }));
+ *
+ * and the platform starts a job with a signed POST /v1/mpc/jobs to the coordinator node, then
+ * polls GET /v1/mpc/jobs/:id there for the protected result.
+ */
+export {
+  createMemoryDataSource,
+  type TLocalAggregate,
+  type TLocalAggregateRequest,
+  type TMemoryDataset,
+  type TMpcDataSource,
+} from "./data-source";
+export { generateMpcKeys, mpcKeysOf, type TMpcKeys, x25519PublicKeyOf } from "./envelope";
+export { httpTransport, type TMpcTransport } from "./http-transport";
+export { DeliveryError, type TMpcInspector } from "./joint-aggregate-job";
+export { type TJointGroupTotals, type TVectorLayout, vectorLayoutOf } from "./joint-vector";
+export { MpcNode, type TMpcLogEvent, type TMpcNodeOptions } from "./mpc-node";
+export { createMpcRouter, type TMpcRouterOptions } from "./mpc-router";
+export {
+  mpcNodeConfigFromEnv,
+  parseMpcNodeConfig,
+  type TMpcNodeConfig,
+  type TMpcNodeConfigInput,
+  type TMpcPeer,
+  ZMpcNodeConfig,
+} from "./node-config";
+export { jointEpsilon, protectJointTotals } from "./release";
+export { createVaultDataSource, type TVaultDataSourceOptions } from "./vault-data-source";
