@@ -1,8 +1,14 @@
 /** Every product manifest the marketplace lists (seeded into the catalog at server start). */
 import { leDistrictIndustryManifest } from "./le-district-industry/manifest";
+import { leRegisterCoverageManifest } from "./le-register-coverage/manifest";
+import { leStatusCheckManifest } from "./le-status-check/manifest";
 import type { TProductManifest } from "./manifest";
 
 export * from "./manifest";
 
 /** All product manifests, validated at import time. */
-export const PRODUCT_MANIFESTS: readonly TProductManifest[] = [leDistrictIndustryManifest];
+export const PRODUCT_MANIFESTS: readonly TProductManifest[] = [
+  leDistrictIndustryManifest,
+  leStatusCheckManifest,
+  leRegisterCoverageManifest,
+];

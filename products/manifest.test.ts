@@ -1,13 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { PRODUCT_MANIFESTS, productRef, ZProductManifest } from "./index";
 import { leDistrictIndustryManifest } from "./le-district-industry/manifest";
+import { leStatusCheckManifest } from "./le-status-check/manifest";
 import { defineProductManifest } from "./manifest";
 
 const valid = leDistrictIndustryManifest;
 
 describe("product manifests", () => {
-  it("lists le-district-industry@1 on LE-BASE with k = 10", () => {
-    expect(PRODUCT_MANIFESTS.map(productRef)).toEqual(["le-district-industry@1"]);
+  it("lists le-district-industry@1 on LE-BASE with k = 10, and the two set-intersection products", () => {
+    expect(PRODUCT_MANIFESTS.map(productRef)).toEqual([
+      "le-district-industry@1",
+      "le-status-check@1",
+      "le-register-coverage@1",
+    ]);
     expect(valid).toMatchObject({
       datasetCode: "LE-BASE",
       operatorOrgKey: "city-data-operator",
@@ -72,5 +77,51 @@ describe("product manifests", () => {
     expect(() => defineProductManifest({ ...valid, version: 0, columns: [] })).toThrow(
       /product manifest le-district-industry is invalid:\n {2}- version: .*\n {2}- columns: /,
     );
+  });
+
+  describe("set-intersection products", () => {
+    const psi = leStatusCheckManifest;
+
+    it("intersect one identifier field of the rows passing public filters, revealing the matches", () => {
+      expect(psi).toMatchObject({
+        deliveryForm: "private_set_intersection",
+        logic: {
+          kind: "psi",
+          field: "uscc",
+          filters: [{ field: "status", op: "in", values: ["吊销", "注销"] }],
+        },
+        privacyRule: { kind: "set-membership", reveals: "intersection" },
+        columns: [{ key: "uscc", kind: "dimension" }],
+      });
+    });
+
+    it("refuse a matched field not declared as match, and aggregate usages", () => {
+      const r = ZProductManifest.safeParse({
+        ...psi,
+        fieldsUsed: psi.fieldsUsed.map((f) => (f.name === "uscc" ? { ...f, usage: "group_by" } : f)),
+      });
+      expect(r.success).toBe(false);
+      const messages = r.error!.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n");
+      expect(messages).toContain('fieldsUsed.0.usage: usage "group_by" does not fit this delivery form');
+      expect(messages).toContain(
+        'logic.field: field "uscc" must be declared in fieldsUsed with usage "match"',
+      );
+    });
+
+    it("refuse columns that do not fit what is revealed", () => {
+      const r = ZProductManifest.safeParse({
+        ...psi,
+        privacyRule: { ...psi.privacyRule, reveals: "cardinality" },
+      });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.message).toBe(
+        "columns must be the match count, in order: matches (measure)",
+      );
+    });
+
+    it("refuse an aggregate logic under the set-intersection delivery form", () => {
+      const r = ZProductManifest.safeParse({ ...psi, logic: valid.logic });
+      expect(r.success).toBe(false);
+    });
   });
 });

@@ -150,6 +150,20 @@ export const ZJobReceiptV2 = z.strictObject({
   startedAt: z.string(),
   finishedAt: z.string(),
   enclaveKeyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /**
+   * What kind of computation it was, when not operator logic in the sandbox: a private set
+   * intersection session records the two set sizes and what the buyer could learn (never items).
+   */
+  computation: z
+    .discriminatedUnion("kind", [
+      z.strictObject({
+        kind: z.literal("psi"),
+        reveals: z.enum(["intersection", "cardinality"]),
+        buyerItems: z.int().nonnegative(),
+        datasetItems: z.int().nonnegative(),
+      }),
+    ])
+    .optional(),
 });
 export type TJobReceiptV2 = z.infer<typeof ZJobReceiptV2>;
 

@@ -3,6 +3,7 @@
  *   GET  /health             — liveness
  *   GET  /v1/identity        — public key and loaded datasets (unsigned)
  *   POST /v1/jobs/aggregate  — signed; ZAggregateJobRequest → ZAggregateJobResponse
+ *   /v1/psi/sessions…        — signed; private set intersection (http/psi-routes.ts)
  * Every refusal is a ZEnclaveError body with the status from http/error-response.ts.
  */
 import { keyIdOf, publicKeyOf } from "@pdx/common/ed25519";
@@ -19,9 +20,11 @@ import type { TAuthorizationRegistryReader } from "./authorization/authorization
 import { toErrorResponse } from "./http/error-response";
 import { parseJsonBody } from "./http/parse-body";
 import { productJobRoutes, type TProductJobRoutesDeps } from "./http/product-job-routes";
+import { psiRoutes } from "./http/psi-routes";
 import { createUploadRouter } from "./http/upload-routes";
 import type { UploadService } from "./ingest/upload-service";
 import { runAggregateJob } from "./jobs/aggregate";
+import type { PsiService } from "./jobs/psi-service";
 import { jsonLineLog, sqlStateOf, type TEnclaveLog } from "./log";
 import type { Vault } from "./vault/vault";
 
@@ -46,6 +49,8 @@ export interface TEnclaveAppDeps {
   uploads?: UploadService;
   /** Product jobs (sandboxed operator logic); when given, /v1/product-jobs is served. */
   productJobs?: Pick<TProductJobRoutesDeps, "queue" | "preview">;
+  /** Private set intersection sessions; when given, /v1/psi/sessions is served. */
+  psi?: PsiService;
 }
 
 /** Creates the Express app; listening is the caller's business (port 0 in tests). */
@@ -122,6 +127,20 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
           now: () => now().getTime(),
         }),
         maxBodyBytes: 512 * 1024,
+      }),
+    );
+  }
+
+  if (deps.psi) {
+    app.use(
+      psiRoutes({
+        psi: deps.psi,
+        signed: requireSignedRequest({
+          trustedKeys: deps.trustedClientKeys,
+          nonces,
+          windowMs,
+          now: () => now().getTime(),
+        }),
       }),
     );
   }

@@ -42,7 +42,22 @@ export type TEnclaveLogEvent =
       ms: number;
     }
   | { event: "product_job_error"; jobId: string; errorName: string }
-  | { event: "product_jobs_recovered"; count: number };
+  | { event: "product_jobs_recovered"; count: number }
+  | {
+      /** A private set intersection session ended: sizes and counts only, never points or items. */
+      event: "psi_session_end";
+      sessionId: string;
+      mode: "intersection" | "cardinality";
+      format: string;
+      buyerSetSize: number;
+      serverSetSize: number;
+      buyerChunksReceived: number;
+      replyChunksSent: number;
+      serverChunksSent: number;
+      complete: boolean;
+      startedAt: string;
+      endedAt: string | null;
+    };
 
 /** Receives one event; implementations must not add fields. */
 export type TEnclaveLog = (event: TEnclaveLogEvent) => void;

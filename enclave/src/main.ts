@@ -11,6 +11,8 @@
 import { createServer, type RequestListener } from "node:http";
 import { publicKeyOf } from "@pdx/common/ed25519";
 import { loadConfigOrExit } from "@pdx/common/env";
+import type { TPsiCurve } from "@pdx/common/psi/curve";
+import { createNodePsiCurvePool } from "@pdx/common/psi/node-curve-pool";
 import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { createEnclaveApp } from "./app";
 import { createAuthorizationRegistryReader } from "./authorization/authorization-registry";
@@ -19,8 +21,11 @@ import { ensureLegalEntitiesVersion } from "./ingest/generated-versions";
 import { UploadService } from "./ingest/upload-service";
 import { createProductJobEngines, previewProductJob } from "./jobs/product-job-engines";
 import { ProductJobQueue } from "./jobs/product-job-queue";
+import { PsiService } from "./jobs/psi-service";
 import { openKeyStore } from "./keys/key-store";
 import { jsonLineLog as log, sqlStateOf } from "./log";
+import { PsiColumnCache } from "./psi/psi-column";
+import { PsiSessionStore } from "./psi/psi-session-store";
 import { Vault } from "./vault/vault";
 
 const startedAt = performance.now();
@@ -77,6 +82,8 @@ const vault = Vault.open(config.VAULT_DATABASE_URL, {
 
 let uploads: UploadService | undefined;
 let productJobs: ProductJobQueue | undefined;
+let psi: PsiService | undefined;
+let psiCurve: TPsiCurve | undefined;
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
@@ -86,6 +93,8 @@ async function stop(signal: string) {
   server.closeAllConnections();
   await uploads?.close().catch(() => {});
   await productJobs?.stop().catch(() => {});
+  psi?.close();
+  await psiCurve?.close().catch(() => {});
   await vault.close().catch(() => {});
   await authorizations.close().catch(() => {});
   process.exit(0);
@@ -137,6 +146,17 @@ try {
   });
   const recovered = await productJobs.recover();
   if (recovered > 0) log({ event: "product_jobs_recovered", count: recovered });
+  psiCurve = await createNodePsiCurvePool();
+  psi = new PsiService({
+    vault,
+    keyStore,
+    authorizations,
+    curve: psiCurve,
+    columns: new PsiColumnCache(),
+    // What is kept of an ended session: its sizes and counts, in the log.
+    sessions: new PsiSessionStore({ onEnd: (summary) => log({ event: "psi_session_end", ...summary }) }),
+    signer: { secretKey: config.ENCLAVE_SIGNING_KEY, publicKey: publicKeyOf(config.ENCLAVE_SIGNING_KEY) },
+  });
 } catch (err) {
   // Never the error text: it may carry SQL or connection details. The code says enough.
   const code = sqlStateOf(err) ?? (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.name;
@@ -159,6 +179,7 @@ if (!stopping) {
       queue: productJobs,
       preview: (request) => previewProductJob(vault, request),
     },
+    psi,
   });
   log({ event: "ready", ms: Math.round(performance.now() - startedAt) });
 }

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO_AUTHORIZATION_ID,
+  DEMO_PSI_AUTHORIZATION_ID,
   DEMO_SCENARIO,
   DEMO_SCENARIO_ID,
   seedDemoAuthorization,
@@ -72,10 +73,31 @@ describe("seedDemoAuthorization", () => {
     expect((await verifyAuditTrail(kit.db)).ok).toBe(true);
   });
 
+  it("created the verification scenario's authorization over uscc and status, linked to both set-intersection products", async () => {
+    const operator = await kit.callerAs("operator@demo.pdx.cn");
+    const detail = await operator.authorizations.getAuthorization({ id: DEMO_PSI_AUTHORIZATION_ID });
+    expect(detail.status).toBe("active");
+    expect(detail.scope.map((d) => [d.datasetCode, d.fields.map((f) => f.name)])).toEqual([
+      ["LE-BASE", ["status", "uscc"]],
+    ]);
+    const { rows } = await kit.db.query<{ code: string; authorization_id: string | null }>(
+      "SELECT code, authorization_id FROM products ORDER BY code",
+    );
+    expect(rows).toEqual([
+      { code: "le-district-industry", authorization_id: DEMO_AUTHORIZATION_ID },
+      { code: "le-register-coverage", authorization_id: DEMO_PSI_AUTHORIZATION_ID },
+      { code: "le-status-check", authorization_id: DEMO_PSI_AUTHORIZATION_ID },
+    ]);
+  });
+
   it("changes nothing when run again", async () => {
     const before = await writeCounts(kit.db);
     const summary = await seedDemoAuthorization(kit.db, { keyring: kit.deps.keyring });
-    expect(summary).toEqual({ changed: false, authorizationId: DEMO_AUTHORIZATION_ID, productsLinked: 0 });
+    expect(summary).toEqual({
+      changed: false,
+      authorizationIds: [DEMO_AUTHORIZATION_ID, DEMO_PSI_AUTHORIZATION_ID],
+      productsLinked: 0,
+    });
     expect(await writeCounts(kit.db)).toEqual(before);
   });
 });

@@ -127,7 +127,9 @@ describe("demo seeds", () => {
       authorization_id: string | null;
     }>("SELECT code, version, authorization_id FROM products ORDER BY code");
     expect(products.map((p) => ({ code: p.code, version: p.version }))).toEqual(
-      PRODUCT_MANIFESTS.map((m) => ({ code: m.code, version: m.version })),
+      PRODUCT_MANIFESTS.map((m) => ({ code: m.code, version: m.version })).sort((a, b) =>
+        a.code.localeCompare(b.code),
+      ),
     );
     expect(products.every((p) => p.authorization_id !== null)).toBe(true);
     const { rows: auth } = await db.query<{ status: string }>("SELECT status FROM authorizations");

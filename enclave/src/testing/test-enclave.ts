@@ -5,13 +5,15 @@
  * Jobs check their authorization on the chain given by `authorizationRegistry`; without one, the
  * enclave reads a registry at a closed port, so every job is refused with CHAIN_UNAVAILABLE.
  * Like main.ts, it also loads LE-BASE into the generic layout (ingest pipeline) and serves the
- * upload endpoints and product jobs, with a key store under a temporary data directory.
+ * upload endpoints, product jobs and private set intersection sessions (node:crypto curve on
+ * the main thread), with a key store under a temporary data directory.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
+import { createNodePsiCurve } from "@pdx/common/psi/node-curve";
 import { signRequest } from "@pdx/common/signed-request";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
 import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
@@ -24,8 +26,11 @@ import { ensureLegalEntitiesVersion } from "../ingest/generated-versions";
 import { UploadService } from "../ingest/upload-service";
 import { createProductJobEngines, previewProductJob } from "../jobs/product-job-engines";
 import { ProductJobQueue } from "../jobs/product-job-queue";
+import { PsiService } from "../jobs/psi-service";
 import { type KeyStore, openKeyStore } from "../keys/key-store";
 import type { TEnclaveLogEvent } from "../log";
+import { PsiColumnCache } from "../psi/psi-column";
+import { PsiSessionStore } from "../psi/psi-session-store";
 import { Vault } from "../vault/vault";
 
 export interface TTestEnclave {
@@ -85,6 +90,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     );
   };
   await prepare();
+  const psiCurve = await createNodePsiCurve();
 
   let close: () => Promise<void> = async () => {};
   let productJobs!: ProductJobQueue;
@@ -111,6 +117,15 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     });
     await productJobs.recover();
     const jobs = productJobs;
+    const psi = new PsiService({
+      vault,
+      keyStore,
+      authorizations,
+      curve: psiCurve,
+      columns: new PsiColumnCache(),
+      sessions: new PsiSessionStore(),
+      signer: { secretKey: enclaveKeys.secretKey, publicKey: enclaveKeys.publicKey },
+    });
     const app = createEnclaveApp({
       vault,
       signingKey: enclaveKeys.secretKey,
@@ -119,6 +134,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       log: (e) => logs.push(e),
       uploads,
       productJobs: { queue: jobs, preview: (request) => previewProductJob(vault, request) },
+      psi,
       ...options.appDeps,
     });
     const server = app.listen(0, "127.0.0.1");
@@ -134,6 +150,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       });
       await jobs.stop();
       await service.close();
+      psi.close();
     };
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
@@ -165,6 +182,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     },
     async stop() {
       await close();
+      await psiCurve.close();
       await vault.close();
       await authorizations.close();
       await db.drop();

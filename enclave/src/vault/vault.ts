@@ -4,6 +4,7 @@
  * aggregate query. Methods return plain values; pg errors propagate (callers log their SQLSTATE
  * only, never their message).
  */
+
 import { fileURLToPath } from "node:url";
 import { poolSizeFor } from "@pdx/common/embedded-postgres";
 import type { TVerifyAnswer } from "@pdx/common/enclave-query";
@@ -22,6 +23,7 @@ import {
   type TVerifyPlan,
   type VerificationMeter,
 } from "../query";
+import { readIdentifierColumn, type TIdentifierColumnPlan } from "../query/identifier-column";
 import { ensureLegalEntities, type TIngestOptions, type TIngestResult } from "./ingest-legal-entities";
 import { VaultNonceStore } from "./nonce-store";
 import { ProductJobStore } from "./product-job-store";
@@ -207,6 +209,14 @@ export class Vault {
     open?: TSealedOpener,
   ): Promise<TVerifyAnswer> {
     return runVerifyQuery(this.pool, plan, meter, limits, open);
+  }
+
+  /** The values of a planned identifier column, page by page (query/identifier-column.ts). */
+  readIdentifierColumn(
+    plan: TIdentifierColumnPlan,
+    options: Parameters<typeof readIdentifierColumn>[2],
+  ): AsyncGenerator<string[]> {
+    return readIdentifierColumn(this.pool, plan, options);
   }
 
   /** Closes the pool. */

@@ -19,6 +19,7 @@ import { sha256Hex } from "@pdx/common/hash";
 import { verifyReceipt } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
 import { createProductJobsClient, type TProductJobsClient } from "./product-jobs";
+import { createPsiSessionsClient, type TPsiSessionsClient } from "./psi-sessions";
 import { createSignedCall, INVALID_MESSAGE, UNAVAILABLE_MESSAGE } from "./signed-call";
 import { createVaultUploadsClient, type TVaultUploadsClient } from "./vault-uploads";
 
@@ -50,6 +51,8 @@ export interface TEnclaveClient {
   productJobs: TProductJobsClient;
   /** Vault ingest: upload sessions, chunks, status, loaded versions (./vault-uploads.ts). */
   vaultUploads: TVaultUploadsClient;
+  /** Private set intersection sessions: blinded points relayed, receipts verified (./psi-sessions.ts). */
+  psiSessions: TPsiSessionsClient;
 }
 
 export interface TEnclaveClientOptions {
@@ -70,6 +73,7 @@ export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient
   return {
     productJobs: createProductJobsClient(opts),
     vaultUploads: createVaultUploadsClient(opts),
+    psiSessions: createPsiSessionsClient(opts),
 
     async identity() {
       const { status, body } = await call("GET", IDENTITY_PATH);

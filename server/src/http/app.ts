@@ -24,8 +24,17 @@ export const SESSION_COOKIE = "pdx_session";
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Body limit of the upload procedures: a 5 MB document is about 6.7 MB as base64 JSON. */
 export const MAX_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
-/** Procedures that carry file content (and get MAX_UPLOAD_BODY_BYTES). */
-const UPLOAD_PROCEDURES = new Set(["operators.uploadDocument"]);
+/**
+ * Procedures that carry file content or blinded points (and get MAX_UPLOAD_BODY_BYTES): a PSI
+ * buyer chunk is 4,096 points, 175 KB as base64.
+ */
+const UPLOAD_PROCEDURES = new Set(["operators.uploadDocument", "psi.sendChunk"]);
+
+/** True when every procedure of a (possibly batched, "a,b") tRPC path carries large bodies. */
+function isUploadPath(path: string): boolean {
+  const procedures = path.slice(1).split(",");
+  return procedures.length > 0 && procedures.every((p) => UPLOAD_PROCEDURES.has(p));
+}
 
 export interface TServerAppOptions {
   /** Adds `Secure` to the session cookie (COOKIE_SECURE=true; needs HTTPS in front). */
@@ -107,9 +116,7 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
   const trpcDefault = trpcWithLimit(MAX_BODY_BYTES);
   // Dossier documents travel as base64 inside one procedure's JSON body; only it gets the larger limit.
   const trpcUpload = trpcWithLimit(MAX_UPLOAD_BODY_BYTES);
-  app.use("/trpc", (req, res, next) =>
-    (UPLOAD_PROCEDURES.has(req.path.slice(1)) ? trpcUpload : trpcDefault)(req, res, next),
-  );
+  app.use("/trpc", (req, res, next) => (isUploadPath(req.path) ? trpcUpload : trpcDefault)(req, res, next));
 
   // Raw chunks of vault uploads (binary, so not tRPC); authenticated like /trpc.
   app.use(createUploadRouter(deps, requestInfoOf, log));

@@ -11,6 +11,7 @@ import { demandsRouter } from "./routers/demands";
 import { operatorsRouter } from "./routers/operators";
 import { orgsRouter } from "./routers/orgs";
 import { productJobsRouter } from "./routers/productJobs";
+import { psiRouter } from "./routers/psi";
 import { qualityRouter } from "./routers/quality";
 import { registrationsRouter } from "./routers/registrations";
 import { runsRouter } from "./routers/runs";
@@ -33,6 +34,7 @@ export const appRouter = router({
   quality: qualityRouter,
   vault: vaultRouter,
   productJobs: productJobsRouter,
+  psi: psiRouter,
 });
 
 export type AppRouter = typeof appRouter;

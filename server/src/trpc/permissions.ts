@@ -163,6 +163,16 @@ export const PROCEDURE_ACCESS = {
   "productJobs.release": ["regulator"],
   "productJobs.withhold": ["regulator"],
 
+  // ── private set intersection ──
+  // A session belongs to the organization that started it (checked by domain/psi).
+  "psi.start": ["buyer"],
+  "psi.sendChunk": ["buyer"],
+  "psi.replyChunk": ["buyer"],
+  "psi.serverChunk": ["buyer"],
+  "psi.finish": ["buyer"],
+  "psi.get": ["buyer"],
+  "psi.listMine": ["buyer"],
+
   // ── vault ingest ──
   // Only the dataset's source department (checked by the domain; others' answer NOT_FOUND).
   "vault.uploadableDatasets": ["data_source"],

@@ -3,6 +3,7 @@
  * bounded; outputs list exactly the fields a client may receive.
  */
 import { ZSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
+import { PSI_ITEM_FORMATS } from "@pdx/common/psi/normalize";
 import { ZSignedReceipt } from "@pdx/common/receipt";
 import { ZFieldUsed, ZLocalizedText, ZOutputColumn, ZPrivacyRule } from "@pdx/products";
 import { z } from "zod";
@@ -49,10 +50,11 @@ export const ZProduct = z.object({
   description: ZLocalizedText,
   operator: ZOrgRef,
   dataset: z.object({ code: z.string(), name: ZLocalizedText, sourceOrg: ZOrgRef }),
-  deliveryForm: z.literal("authorized_query"),
+  deliveryForm: z.enum(["authorized_query", "private_set_intersection"]),
   privacyRule: ZPrivacyRule,
   fieldsUsed: z.array(ZFieldUsed),
   columns: z.array(ZOutputColumn),
+  setIntersection: z.object({ field: z.string(), format: z.enum(PSI_ITEM_FORMATS) }).nullable(),
 });
 
 // ── runs

@@ -4,6 +4,7 @@ import { demandsEn } from "./areas/demands.en";
 import { jobsEn } from "./areas/jobs.en";
 import { operatorsEn } from "./areas/operators.en";
 import { orgsEn } from "./areas/orgs.en";
+import { psiEn } from "./areas/psi.en";
 import { qualityEn } from "./areas/quality.en";
 import { registrationsEn } from "./areas/registrations.en";
 import { trailEn } from "./areas/trail.en";
@@ -239,5 +240,6 @@ export const en: TDictionary = {
   ...orgsEn,
   ...trailEn,
   ...vaultEn,
+  ...psiEn,
   ...jobsEn,
 };

@@ -4,6 +4,7 @@ import { demandsZhCN } from "./areas/demands.zh-CN";
 import { jobsZhCN } from "./areas/jobs.zh-CN";
 import { operatorsZhCN } from "./areas/operators.zh-CN";
 import { orgsZhCN } from "./areas/orgs.zh-CN";
+import { psiZhCN } from "./areas/psi.zh-CN";
 import { qualityZhCN } from "./areas/quality.zh-CN";
 import { registrationsZhCN } from "./areas/registrations.zh-CN";
 import { trailZhCN } from "./areas/trail.zh-CN";
@@ -225,6 +226,7 @@ export const zhCN = {
   ...qualityZhCN,
   ...orgsZhCN,
   ...trailZhCN,
+  ...psiZhCN,
   ...vaultZhCN,
   ...jobsZhCN,
 } as const;

@@ -1,10 +1,11 @@
 /**
  * Demo data of scenarios & authorizations, walked through the real workflow (so every step has
- * its audit event and every approval a real signature): the demo operator's accepted scenario
- * "企业区域行业分布分析（普惠金融风控）" on LE-BASE (district, industry, registered_capital; sandbox),
- * and its authorization, valid 3 years, approved by 市市场监督管理局 (source@demo.pdx.cn) and
- * 市数据局 (regulator@demo.pdx.cn) → active, chain record queued. The operator's LE-BASE
- * products are then linked to it.
+ * its audit event and every approval a real signature): the demo operator's accepted scenarios
+ * "企业区域行业分布分析（普惠金融风控）" on LE-BASE (district, industry, registered_capital; sandbox)
+ * and "借款企业登记状态隐私核验（贷后风险预警）" on LE-BASE (uscc, status; verification by private
+ * set intersection), each with its authorization, valid 3 years, approved by 市市场监督管理局
+ * (source@demo.pdx.cn) and 市数据局 (regulator@demo.pdx.cn) → active, chain record queued. The
+ * operator's products named by each are then linked to it.
  *
  * Idempotent and resumable: fixed ids; each run continues from wherever the last one stopped.
  * Needs the demo operator admitted (the operators seed runs first) and LE-BASE coded with its
@@ -12,7 +13,7 @@
  */
 import type { TDb } from "../../db";
 import { findSessionUser, type TSessionUser } from "../auth/session-user";
-import { datasetIdFor, orgIdFor, userIdFor } from "../seed/seed-demo-data";
+import { orgIdFor, userIdFor } from "../seed/seed-demo-data";
 import { stableUuid } from "../seed/stable-id";
 import { listApprovals } from "../signing/approvals";
 import type { TKeyring } from "../signing/keyring";
@@ -22,6 +23,8 @@ import { operatorStatusOf } from "./views";
 
 export const DEMO_SCENARIO_ID = stableUuid("scenario:city-data-operator:le-district-industry");
 export const DEMO_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:le-district-industry");
+export const DEMO_PSI_SCENARIO_ID = stableUuid("scenario:city-data-operator:le-status-check");
+export const DEMO_PSI_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:le-status-check");
 
 const OPERATOR_KEY = "city-data-operator";
 const SOURCE_KEY = "market-regulation";
@@ -36,6 +39,47 @@ export const DEMO_SCENARIO = {
   requestedScope: [{ datasetCode: "LE-BASE", fields: ["district", "industry", "registered_capital"] }],
 } as const;
 
+export const DEMO_PSI_SCENARIO = {
+  title: "借款企业登记状态隐私核验（贷后风险预警）",
+  purpose:
+    "银行在不暴露客户名单的前提下，核验其借款企业是否已被吊销或注销、其客户中有多少家仍在营，用于贷后风险预警和客户群评估。采用隐私集合求交：客户名单在银行侧盲化，授权运营域只获知集合大小。",
+  beneficiaryClass: "industry",
+  computeMode: "verification",
+  expectedOutputs:
+    "银行名单中登记状态为吊销或注销的统一社会信用代码；或名单中在营企业的数量。不输出名单以外的任何企业信息。",
+  requestedScope: [{ datasetCode: "LE-BASE", fields: ["status", "uscc"] }],
+} as const;
+
+/** One demo authorization: its scenario, the approvals' comments and the products it covers. */
+interface TDemoAuthorization {
+  scenarioId: string;
+  authorizationId: string;
+  scenario: typeof DEMO_SCENARIO | typeof DEMO_PSI_SCENARIO;
+  sourceComment: string;
+  regulatorComment: string;
+  /** Codes of the operator's products that run under it. */
+  productCodes: readonly string[];
+}
+
+export const DEMO_AUTHORIZATIONS: readonly TDemoAuthorization[] = [
+  {
+    scenarioId: DEMO_SCENARIO_ID,
+    authorizationId: DEMO_AUTHORIZATION_ID,
+    scenario: DEMO_SCENARIO,
+    sourceComment: "字段均为法人公示信息的区域、行业和注册资本统计，同意在沙箱内聚合使用。",
+    regulatorComment: "场景已备案，授权范围与计算方式符合分级授权要求，同意授权。",
+    productCodes: ["le-district-industry"],
+  },
+  {
+    scenarioId: DEMO_PSI_SCENARIO_ID,
+    authorizationId: DEMO_PSI_AUTHORIZATION_ID,
+    scenario: DEMO_PSI_SCENARIO,
+    sourceComment: "统一社会信用代码与登记状态为公示信息，同意以隐私集合求交方式核验，不输出名单以外的企业。",
+    regulatorComment: "核验场景已备案，采用隐私集合求交，仅向需求方返回其自有名单的命中结果，同意授权。",
+    productCodes: ["le-status-check", "le-register-coverage"],
+  },
+];
+
 /** Length of the demo authorization's term. */
 export const DEMO_TERM_YEARS = 3;
 
@@ -48,23 +92,40 @@ async function user(db: TDb, email: string): Promise<TSessionUser> {
 export interface TSeedAuthorizationSummary {
   /** Something was created or advanced now (false: everything existed already). */
   changed: boolean;
-  authorizationId: string;
+  authorizationIds: string[];
   productsLinked: number;
 }
 
-/** Seeds the demo scenario and authorization (see the module comment). */
+/** Seeds the demo scenarios and authorizations (see the module comment). */
 export async function seedDemoAuthorization(
   db: TDb,
   deps: { keyring: TKeyring; now?: Date },
 ): Promise<TSeedAuthorizationSummary> {
   const now = deps.now ?? new Date();
+  let changed = false;
+  let productsLinked = 0;
+  for (const demo of DEMO_AUTHORIZATIONS) {
+    const one = await seedOne(db, deps.keyring, demo, now);
+    changed ||= one.changed;
+    productsLinked += one.productsLinked;
+  }
+  return { changed, authorizationIds: DEMO_AUTHORIZATIONS.map((d) => d.authorizationId), productsLinked };
+}
+
+async function seedOne(
+  db: TDb,
+  keyring: TKeyring,
+  demo: TDemoAuthorization,
+  now: Date,
+): Promise<{ changed: boolean; productsLinked: number }> {
   const operatorOrgId = orgIdFor(OPERATOR_KEY);
+  const scope = () => demo.scenario.requestedScope.map((d) => ({ ...d, fields: [...d.fields] }));
   let changed = false;
 
-  let scenario = await findScenario(db, DEMO_SCENARIO_ID);
+  let scenario = await findScenario(db, demo.scenarioId);
   const { rows: existing } = await db.query<{ status: string }>(
     "SELECT status FROM authorizations WHERE id = $1",
-    [DEMO_AUTHORIZATION_ID],
+    [demo.authorizationId],
   );
   const done = existing[0] !== undefined && existing[0].status !== "pending_approval";
   if (!done) {
@@ -74,25 +135,18 @@ export async function seedDemoAuthorization(
     const regulator = await user(db, "regulator@demo.pdx.cn");
     const source = await user(db, "source@demo.pdx.cn");
     if (!scenario) {
-      await createScenario(
-        db,
-        operator,
-        {
-          ...DEMO_SCENARIO,
-          requestedScope: DEMO_SCENARIO.requestedScope.map((d) => ({ ...d, fields: [...d.fields] })),
-        },
-        now,
-        { id: DEMO_SCENARIO_ID },
-      );
+      await createScenario(db, operator, { ...demo.scenario, requestedScope: scope() }, now, {
+        id: demo.scenarioId,
+      });
       changed = true;
-      scenario = await findScenario(db, DEMO_SCENARIO_ID);
+      scenario = await findScenario(db, demo.scenarioId);
     }
     if (scenario?.status === "draft") {
-      await fileScenario(db, operator, DEMO_SCENARIO_ID, now);
+      await fileScenario(db, operator, demo.scenarioId, now);
       changed = true;
     }
-    if ((await findScenario(db, DEMO_SCENARIO_ID))?.status === "filed") {
-      await acceptScenario(db, regulator, DEMO_SCENARIO_ID, now);
+    if ((await findScenario(db, demo.scenarioId))?.status === "filed") {
+      await acceptScenario(db, regulator, demo.scenarioId, now);
       changed = true;
     }
     if (existing[0] === undefined) {
@@ -101,43 +155,30 @@ export async function seedDemoAuthorization(
       await applyForAuthorization(
         db,
         operator,
-        {
-          scenarioId: DEMO_SCENARIO_ID,
-          scope: DEMO_SCENARIO.requestedScope.map((d) => ({ ...d, fields: [...d.fields] })),
-          validFrom: now,
-          validUntil,
-        },
+        { scenarioId: demo.scenarioId, scope: scope(), validFrom: now, validUntil },
         now,
-        { id: DEMO_AUTHORIZATION_ID },
+        { id: demo.authorizationId },
       );
       changed = true;
     }
     const decided = new Set(
-      (await listApprovals(db, "authorization", DEMO_AUTHORIZATION_ID)).map((a) => a.step),
+      (await listApprovals(db, "authorization", demo.authorizationId)).map((a) => a.step),
     );
     const steps: [TSessionUser, string, string][] = [
-      [
-        source,
-        sourceStep(orgIdFor(SOURCE_KEY)),
-        "字段均为法人公示信息的区域、行业和注册资本统计，同意在沙箱内聚合使用。",
-      ],
-      [regulator, REGULATOR_STEP, "场景已备案，授权范围与计算方式符合分级授权要求，同意授权。"],
+      [source, sourceStep(orgIdFor(SOURCE_KEY)), demo.sourceComment],
+      [regulator, REGULATOR_STEP, demo.regulatorComment],
     ];
     for (const [signer, step, comment] of steps) {
       if (decided.has(step)) continue;
-      await approveAuthorization(db, deps.keyring, signer, { id: DEMO_AUTHORIZATION_ID, step, comment }, now);
+      await approveAuthorization(db, keyring, signer, { id: demo.authorizationId, step, comment }, now);
       changed = true;
     }
   }
-  // The operator's LE-BASE products run under this authorization.
+  // The operator's products named by the demo run under this authorization.
   const linked = await db.query(
     `UPDATE products SET authorization_id = $1, updated_at = $4
-      WHERE operator_org_id = $2 AND dataset_id = $3 AND authorization_id IS DISTINCT FROM $1`,
-    [DEMO_AUTHORIZATION_ID, operatorOrgId, datasetIdFor("LE-BASE"), now],
+      WHERE operator_org_id = $2 AND code = ANY($3) AND authorization_id IS DISTINCT FROM $1`,
+    [demo.authorizationId, operatorOrgId, demo.productCodes, now],
   );
-  return {
-    changed: changed || linked.rowCount > 0,
-    authorizationId: DEMO_AUTHORIZATION_ID,
-    productsLinked: linked.rowCount,
-  };
+  return { changed: changed || linked.rowCount > 0, productsLinked: linked.rowCount };
 }

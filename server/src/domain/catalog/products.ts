@@ -2,6 +2,7 @@
  * The catalog: listed products with their dataset and source organization, as buyers see them.
  * Columns are selected explicitly; the product view is built from the stored manifest.
  */
+import type { TPsiItemFormat } from "@pdx/common/psi/normalize";
 import { type TLocalizedText, type TProductManifest, ZProductManifest } from "@pdx/products";
 import type { TQueryable } from "../../db";
 import { DomainError } from "../domain-error";
@@ -19,6 +20,8 @@ export interface TProductView {
   privacyRule: TProductManifest["privacyRule"];
   fieldsUsed: TProductManifest["fieldsUsed"];
   columns: TProductManifest["columns"];
+  /** For a private set intersection: the matched field and how items are normalized. */
+  setIntersection: { field: string; format: TPsiItemFormat } | null;
 }
 
 /** A product with its validated manifest, for the domain (runs). */
@@ -82,6 +85,10 @@ function toCatalogProduct(row: TProductRow): TCatalogProduct {
       privacyRule: m.privacyRule,
       fieldsUsed: m.fieldsUsed,
       columns: m.columns,
+      setIntersection:
+        m.deliveryForm === "private_set_intersection"
+          ? { field: m.logic.field, format: m.logic.format }
+          : null,
     },
   };
 }

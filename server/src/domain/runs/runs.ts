@@ -57,6 +57,11 @@ export async function startRun(
   input: { productId: string },
 ): Promise<TRunView> {
   const { view, manifest } = await getCatalogProduct(deps.db, input.productId);
+  if (manifest.deliveryForm !== "authorized_query")
+    throw new DomainError(
+      "INVALID_INPUT",
+      "this product is not an aggregate query: run it from its product page, where your list is blinded in the browser",
+    );
   const authorization = await authorizationForProduct(deps.db, view.id, deps.now?.() ?? new Date());
   const runId = randomUUID();
   const request: TAggregateJobRequest = {

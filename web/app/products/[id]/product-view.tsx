@@ -10,6 +10,7 @@ import { localizeUnit } from "@/lib/i18n/dictionaries";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { TRole } from "@/lib/routes";
 import { useTRPC } from "@/lib/trpc/client";
+import { PsiRunner } from "./psi-runner";
 
 /** A product's description, data lineage and privacy rule; buyers can run it here. */
 export function ProductView({ id }: { id: string }) {
@@ -44,7 +45,11 @@ function Product({ id, role }: { id: string; role: TRole }) {
           <p className="lead">{pick(p.summary)}</p>
         </div>
         <div className="run-box">
-          {role === "buyer" ? (
+          {p.setIntersection ? (
+            role === "buyer" ? null : (
+              <p className="muted small">{t("product.runBuyerOnly")}</p>
+            )
+          ) : role === "buyer" ? (
             <>
               <button
                 type="button"
@@ -63,6 +68,14 @@ function Product({ id, role }: { id: string; role: TRole }) {
         </div>
       </div>
 
+      {p.setIntersection && p.privacyRule.kind === "set-membership" && role === "buyer" && (
+        <PsiRunner
+          productId={p.id}
+          format={p.setIntersection.format}
+          maxBuyerItems={p.privacyRule.maxBuyerItems}
+          minBuyerItems={p.privacyRule.minBuyerItems}
+        />
+      )}
       {run.isPending && <Loading label={t("product.running")} />}
       {run.isError && <ErrorNotice error={run.error} />}
       {run.data && <RunResult run={run.data} />}
