@@ -13,6 +13,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type TMpcJobSpecInput, ZMpcJobStatus } from "@pdx/common/mpc-api";
+import { mulberry32 } from "@pdx/common/seeded-random";
 import { createMemoryDataSource, type TMemoryDataset } from "@pdx/enclave/src/mpc/data-source";
 import { generateMpcKeys, openPayload, parseFrame, sealMessage } from "@pdx/enclave/src/mpc/envelope";
 import type { TMpcInspector } from "@pdx/enclave/src/mpc/joint-aggregate-job";
@@ -41,17 +42,7 @@ const DISTRICTS = ["north", "south", "east", "west", "centre"];
 const BOUNDS: [number, number] = [-50, 500];
 const BUCKETS = 1500;
 
-/** A small deterministic PRNG (mulberry32) so every run sees the same rows. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 type TRow = Record<string, string | number | null>;
 

@@ -19,6 +19,7 @@ import { createNodePsiCurvePool } from "@pdx/common/psi/node-curve-pool";
 import { normalizePsiItems } from "@pdx/common/psi/normalize";
 import { PSI_TAG_BYTES } from "@pdx/common/psi/tags";
 import { PSI_CHUNK_ITEMS, psiBase64ToBytes, type TPsiMode } from "@pdx/common/psi/wire";
+import { mulberry32 } from "@pdx/common/seeded-random";
 import { buildUscc, USCC_CHARSET } from "@pdx/common/uscc";
 import { preparePsiColumn } from "@pdx/enclave/src/psi/psi-column";
 import { openPsiLoopback, type TPsiWireMessage } from "@pdx/enclave/src/psi/psi-loopback";
@@ -35,17 +36,7 @@ afterAll(async () => {
   await Promise.all([buyerCurve?.close(), enclaveCurve?.close()]);
 });
 
-/** mulberry32: a small seeded generator, so sets can be replayed. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const generator = mulberry32;
 
 /** `n` distinct valid codes. */
 function codes(random: () => number, n: number): string[] {

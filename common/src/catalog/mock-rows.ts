@@ -7,6 +7,7 @@
  * the data leaves its source.
  */
 import { sha256Hex } from "../hash";
+import { mulberry32 } from "../seeded-random";
 import { buildUscc } from "../uscc";
 import type { TDatasetEntry, TDatasetField, TMaskingRule } from "./dataset-entry";
 
@@ -28,17 +29,8 @@ const DAY_MS = 86_400_000;
 /** Days from 1950-01-01 to 2007-12-31: the birth dates of a register's generated resident ids. */
 const BIRTH_DAYS = 21_184;
 
-/** mulberry32: a small 32-bit PRNG, deterministic on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The per-field generator (mulberry32). */
+const prng = mulberry32;
 
 /** FNV-1a of a string: the per-field seed, so adding a field never changes another's values. */
 function fnv1a(text: string): number {

@@ -13,15 +13,12 @@
  * a linear combination of per-entity values, which the field's policy already allows.
  */
 import { HeError } from "@pdx/common/he/he-error";
-import { galoisStepsFor } from "@pdx/common/he/layout";
 import { presetKit, type THePresetId, type TSeal } from "@pdx/common/he/presets";
-import { SealScope } from "@pdx/common/he/seal-scope";
 import { MODE_PRESETS, type THeAggregateRequest, type THeAggregateResponse } from "@pdx/common/he/wire";
 import { checkColumnsData, checkedColumn, type THeColumn, type THeColumnsData } from "./data";
 import { integerQuantity } from "./evaluate-lookup";
-import { loadGaloisKeys, loadPublicKey } from "./inputs";
 import { sealGuard } from "./results";
-import { selectionSums, type TSelectionQuantity } from "./selection-sums";
+import { checkEntityCount, selectionSumsOfRequest, type TSelectionQuantity } from "./selection-sums";
 
 export function evaluateAggregate(
   seal: TSeal,
@@ -37,12 +34,7 @@ function aggregate(seal: TSeal, request: THeAggregateRequest, data: THeColumnsDa
     throw new HeError("HE_WRONG_PRESET", `aggregates use preset ${MODE_PRESETS.aggregate.join(" or ")}`);
   }
   checkColumnsData(data);
-  if (request.entityCount !== data.entityCount) {
-    throw new HeError(
-      "HE_DATA_MISMATCH",
-      `the request is for ${request.entityCount} entities; the data has ${data.entityCount}`,
-    );
-  }
+  checkEntityCount(request.entityCount, data.entityCount);
   const kit = presetKit(seal, presetId);
   const bfv = kit.preset.scheme === "bfv";
   const use = bfv ? (request.squares ? "bfv-squares" : "bfv-sum") : "ckks";
@@ -58,38 +50,19 @@ function aggregate(seal: TSeal, request: THeAggregateRequest, data: THeColumnsDa
       quantities.push(bfv ? integerQuantity(name, column, true) : realQuantity(name, column, true));
     }
   });
-  const scope = new SealScope();
-  try {
-    const publicKey = loadPublicKey(kit, scope, request.keys.publicKey);
-    const galoisKeys = loadGaloisKeys(
-      kit,
-      scope,
-      request.keys.galoisKeys,
-      galoisStepsFor("aggregate", kit.preset),
-    );
-    const encryptor = scope.track(new seal.Encryptor(kit.context, publicKey));
-    const results = selectionSums(kit, {
-      selection: request.selection,
-      entityCount: request.entityCount,
-      galoisKeys,
-      encryptor,
-      quantities,
-    });
-    const per = request.squares ? 2 : 1;
-    return {
-      mode: "aggregate",
-      preset: kit.preset.id,
-      entityCount: request.entityCount,
-      count: results[0]!,
-      fields: request.fields.map((field, i) => ({
-        field,
-        sum: results[1 + i * per]!,
-        ...(request.squares ? { sumOfSquares: results[2 + i * per]! } : {}),
-      })),
-    };
-  } finally {
-    scope.free();
-  }
+  const results = selectionSumsOfRequest(kit, "aggregate", request, quantities);
+  const per = request.squares ? 2 : 1;
+  return {
+    mode: "aggregate",
+    preset: kit.preset.id,
+    entityCount: request.entityCount,
+    count: results[0]!,
+    fields: request.fields.map((field, i) => ({
+      field,
+      sum: results[1 + i * per]!,
+      ...(request.squares ? { sumOfSquares: results[2 + i * per]! } : {}),
+    })),
+  };
 }
 
 /** 1 for every entity (i < n): all-ones for a full batch. */

@@ -10,14 +10,11 @@
  * whose policy allows per-entity output, for which any combination reveals no more than n lookups.
  */
 import { HeError } from "@pdx/common/he/he-error";
-import { galoisStepsFor } from "@pdx/common/he/layout";
 import { BFV_PRESET_ID, presetKit, type TSeal } from "@pdx/common/he/presets";
-import { SealScope } from "@pdx/common/he/seal-scope";
 import type { THeLookupRequest, THeLookupResponse } from "@pdx/common/he/wire";
 import { checkColumnsData, checkedColumn, type THeColumn, type THeColumnsData } from "./data";
-import { loadGaloisKeys, loadPublicKey } from "./inputs";
 import { sealGuard } from "./results";
-import { selectionSums, type TSelectionQuantity } from "./selection-sums";
+import { checkEntityCount, selectionSumsOfRequest, type TSelectionQuantity } from "./selection-sums";
 
 export function evaluateLookup(
   seal: TSeal,
@@ -31,40 +28,21 @@ function lookup(seal: TSeal, request: THeLookupRequest, data: THeColumnsData): T
   if (request.preset !== BFV_PRESET_ID)
     throw new HeError("HE_WRONG_PRESET", `lookup uses preset ${BFV_PRESET_ID}`);
   checkColumnsData(data);
-  if (request.entityCount !== data.entityCount) {
-    throw new HeError(
-      "HE_DATA_MISMATCH",
-      `the request is for ${request.entityCount} entities; the data has ${data.entityCount}`,
-    );
-  }
+  checkEntityCount(request.entityCount, data.entityCount);
   const columns = request.fields.map((field) => checkedColumn(data, field, "lookup"));
   const kit = presetKit(seal, BFV_PRESET_ID);
-  const scope = new SealScope();
-  try {
-    const publicKey = loadPublicKey(kit, scope, request.keys.publicKey);
-    const galoisKeys = loadGaloisKeys(
-      kit,
-      scope,
-      request.keys.galoisKeys,
-      galoisStepsFor("lookup", kit.preset),
-    );
-    const encryptor = scope.track(new seal.Encryptor(kit.context, publicKey));
-    const results = selectionSums(kit, {
-      selection: request.selection,
-      entityCount: request.entityCount,
-      galoisKeys,
-      encryptor,
-      quantities: request.fields.map((field, i) => integerQuantity(field, columns[i]!, false)),
-    });
-    return {
-      mode: "lookup",
-      preset: BFV_PRESET_ID,
-      entityCount: request.entityCount,
-      values: request.fields.map((field, i) => ({ field, value: results[i]! })),
-    };
-  } finally {
-    scope.free();
-  }
+  const results = selectionSumsOfRequest(
+    kit,
+    "lookup",
+    request,
+    request.fields.map((field, i) => integerQuantity(field, columns[i]!, false)),
+  );
+  return {
+    mode: "lookup",
+    preset: BFV_PRESET_ID,
+    entityCount: request.entityCount,
+    values: request.fields.map((field, i) => ({ field, value: results[i]! })),
+  };
 }
 
 /** x (or x²) of a column as BFV slot values; `name` is for messages. */

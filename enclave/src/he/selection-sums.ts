@@ -16,10 +16,13 @@
  *         key-switching noise of the 12 rotations is negligible (rotating after the rescale, at
  *         scale 2^30, measured ~100× larger errors) → rescale (→ ≈ 2^30, 2 primes).
  */
+import { HeError } from "@pdx/common/he/he-error";
+import { galoisStepsFor } from "@pdx/common/he/layout";
 import type { TBfvKit, TCkksKit, THeKit, TSeal } from "@pdx/common/he/presets";
 import { SealScope } from "@pdx/common/he/seal-scope";
+import type { THeLookupRequest } from "@pdx/common/he/wire";
 import type { Ciphertext, Encryptor, GaloisKeys } from "node-seal";
-import { loadInputCiphertext } from "./inputs";
+import { loadGaloisKeys, loadInputCiphertext, loadPublicKey } from "./inputs";
 import { freshZero, rerandomize, rotateAndSumAll, serializeResult } from "./results";
 
 /** What a quantity holds in one batch. */
@@ -41,6 +44,39 @@ export interface TSelectionSumsInput {
   galoisKeys: GaloisKeys;
   encryptor: Encryptor;
   quantities: readonly TSelectionQuantity[];
+}
+
+/** HE_DATA_MISMATCH unless the request is for as many entities as the data holds. */
+export function checkEntityCount(requested: number, held: number): void {
+  if (requested !== held)
+    throw new HeError("HE_DATA_MISMATCH", `the request is for ${requested} entities; the data has ${held}`);
+}
+
+/**
+ * `selectionSums` for a lookup or aggregate request: loads its public key and the Galois keys the
+ * mode needs, makes the encryptor of the fresh Enc(0), and frees them afterwards.
+ */
+export function selectionSumsOfRequest(
+  kit: THeKit,
+  mode: "lookup" | "aggregate",
+  request: Pick<THeLookupRequest, "keys" | "selection" | "entityCount">,
+  quantities: readonly TSelectionQuantity[],
+): string[] {
+  const scope = new SealScope();
+  try {
+    const publicKey = loadPublicKey(kit, scope, request.keys.publicKey);
+    const galoisKeys = loadGaloisKeys(kit, scope, request.keys.galoisKeys, galoisStepsFor(mode, kit.preset));
+    const encryptor = scope.track(new kit.seal.Encryptor(kit.context, publicKey));
+    return selectionSums(kit, {
+      selection: request.selection,
+      entityCount: request.entityCount,
+      galoisKeys,
+      encryptor,
+      quantities,
+    });
+  } finally {
+    scope.free();
+  }
 }
 
 /** Base64 results, one per quantity, in order. */

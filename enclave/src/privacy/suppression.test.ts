@@ -3,6 +3,8 @@
  * tables that no withheld cell can be derived from marginal totals and released cells (directly
  * as "total − released", or by chains of such steps) unless the marginal totals alone give it.
  */
+
+import { mulberry32 } from "@pdx/common/seeded-random";
 import { describe, expect, it } from "vitest";
 import { suppressCells, type TTableCell } from "./suppression";
 
@@ -97,17 +99,7 @@ describe("suppressCells: examples", () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so a failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 function randomTable(random: () => number): { cells: TTableCell[]; k: number } {
   const d = 1 + Math.floor(random() * 3);

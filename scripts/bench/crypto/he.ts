@@ -14,13 +14,12 @@
  *   BENCH_HE_FEATURES=16 features (scoring) and fields (lookup)
  *   BENCH_REPEATS=3      timed runs of each HE measurement (median), after one warm-up
  */
-import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadSealInNode } from "@pdx/enclave/src/he/seal-node";
 import { z } from "zod";
-import { formatResult, type TBenchResult } from "../lib/measure";
+import { printResults, type TBenchResult, writeBenchResults } from "../lib/measure";
 import { benchHeModes } from "./lib/he-modes";
 
 export interface THeBenchOptions {
@@ -102,25 +101,16 @@ async function main(): Promise<void> {
   for (const note of bench.notes) console.log(`  ${note}`);
   for (const r of bench.results) if (r.note) console.log(`  ${r.name}: ${r.note}`);
   console.log("\nresults (ratio = value / baseline value, same unit, same run):");
-  let lastSection = "";
-  for (const r of bench.results) {
-    if (r.section !== lastSection) console.log(`[${r.section}]`);
-    lastSection = r.section;
-    console.log(`  ${formatResult(r)}`);
-  }
+  printResults(bench.results);
   console.log(`\nwhole run: ${durationSeconds} s`);
-  const dir = join(root, "bench-results");
-  await mkdir(dir, { recursive: true });
-  const stamp = startedAt
-    .toISOString()
-    .replace(/:/g, "-")
-    .replace(/\.\d+Z$/, "Z");
-  const file = join(dir, `he-${stamp}.json`);
-  await writeFile(
-    file,
-    `${JSON.stringify({ benchmark: "he", startedAt: startedAt.toISOString(), durationSeconds, machine, config: bench.config, notes: bench.notes, results: bench.results }, null, 2)}\n`,
-  );
-  console.log(`written: ${file.slice(root.length)}`);
+  const written = await writeBenchResults(root, "he", startedAt, {
+    durationSeconds,
+    machine,
+    config: bench.config,
+    notes: bench.notes,
+    results: bench.results,
+  });
+  console.log(`written: ${written}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -24,7 +24,6 @@
  *   BENCH_PSI_THREADS=2              worker threads per side
  *   BENCH_PSI_OPENSSL_SECONDS=3      seconds of the `openssl speed` run (0: skip it)
  */
-import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -34,7 +33,7 @@ import { PSI_MODES, type TPsiMode } from "@pdx/common/psi/wire";
 import { preparePsiColumn } from "@pdx/enclave/src/psi/psi-column";
 import { openPsiLoopback } from "@pdx/enclave/src/psi/psi-loopback";
 import { z } from "zod";
-import { formatResult, mib, startPeakRss, type TBenchResult } from "../lib/measure";
+import { mib, printResults, startPeakRss, type TBenchResult, writeBenchResults } from "../lib/measure";
 import { cpuSecondsSince, engineRates, opensslX25519 } from "./lib/psi-baselines";
 import { psiBenchSets } from "./lib/psi-data";
 
@@ -307,25 +306,15 @@ async function main(): Promise<void> {
   console.log("\nnotes:");
   for (const r of results) if (r.note) console.log(`  ${r.name}: ${r.note}`);
   console.log("\nresults (ratio = value / baseline value, same unit, same run):");
-  let lastSection = "";
-  for (const r of results) {
-    if (r.section !== lastSection) console.log(`[${r.section}]`);
-    lastSection = r.section;
-    console.log(`  ${formatResult(r)}`);
-  }
+  printResults(results);
   const root = fileURLToPath(new URL("../../..", import.meta.url));
-  const dir = join(root, "bench-results");
-  await mkdir(dir, { recursive: true });
-  const stamp = startedAt
-    .toISOString()
-    .replace(/:/g, "-")
-    .replace(/\.\d+Z$/, "Z");
-  const file = join(dir, `psi-${stamp}.json`);
-  await writeFile(
-    file,
-    `${JSON.stringify({ benchmark: "psi", startedAt: startedAt.toISOString(), durationSeconds, machine, config: env, results }, null, 2)}\n`,
-  );
-  console.log(`\nwhole run: ${durationSeconds} s\nwritten: ${file.slice(root.length)}`);
+  const written = await writeBenchResults(root, "psi", startedAt, {
+    durationSeconds,
+    machine,
+    config: env,
+    results,
+  });
+  console.log(`\nwhole run: ${durationSeconds} s\nwritten: ${written}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

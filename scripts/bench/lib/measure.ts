@@ -63,3 +63,39 @@ export function formatResult(r: TBenchResult): string {
         : "";
   return `${r.name}: ${value}${ratio}`;
 }
+
+/** Prints results grouped by section, one "name: value (ratio× baseline)" line each. */
+export function printResults(results: readonly TBenchResult[]): void {
+  let lastSection = "";
+  for (const r of results) {
+    if (r.section !== lastSection) console.log(`[${r.section}]`);
+    lastSection = r.section;
+    console.log(`  ${formatResult(r)}`);
+  }
+}
+
+/**
+ * Writes `payload` (with benchmark name and start time) as bench-results/<name>-<start>.json under
+ * `root`; returns the file's path relative to `root`.
+ */
+export async function writeBenchResults(
+  root: string,
+  name: string,
+  startedAt: Date,
+  payload: Record<string, unknown>,
+): Promise<string> {
+  const { mkdir, writeFile } = await import("node:fs/promises");
+  const { join } = await import("node:path");
+  const dir = join(root, "bench-results");
+  await mkdir(dir, { recursive: true });
+  const stamp = startedAt
+    .toISOString()
+    .replace(/:/g, "-")
+    .replace(/\.\d+Z$/, "Z");
+  const file = join(dir, `${name}-${stamp}.json`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ benchmark: name, startedAt: startedAt.toISOString(), ...payload }, null, 2)}\n`,
+  );
+  return file.slice(root.length);
+}
