@@ -55,6 +55,13 @@ test("the count-only product shows how many codes match, not which", async ({ pa
   const mine = [...operating.slice(100, 117), ...revoked.slice(20, 28)];
   await signIn(page, "buyer@demo.pdx.cn");
   await openProduct(page, "le-register-coverage");
+  await expect(page.getByTestId("privacy-rule")).toContainText("名单 20–100,000 项");
+  // Too short a list would make the count a membership test: refused before anything is sent.
+  await page.getByTestId("psi-list").fill(mine.slice(0, 5).join("\n"));
+  await expect(page.getByTestId("psi-count")).toHaveText(
+    "名单有 5 项，本产品至少需要 20 项，以免数量结果指向单个企业",
+  );
+  await expect(page.getByTestId("psi-run")).toBeDisabled();
   await page.getByTestId("psi-list").fill(mine.join("\n"));
   await page.getByTestId("psi-run").click();
   await expect(page.getByTestId("psi-summary")).toHaveText("名单 25 项中命中数量：17", { timeout: 90_000 });

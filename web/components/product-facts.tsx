@@ -20,9 +20,12 @@ export function PrivacyRuleText({ rule }: { rule: TPrivacyRuleView }) {
   return (
     <span data-testid="privacy-rule">
       {t(`privacy.setMembership.${rule.reveals}`)}（
-      {t("privacy.setMembership.limit", {
-        max: formatNumber(rule.maxBuyerItems, 0),
-      })}
+      {rule.minBuyerItems > 1
+        ? t("privacy.setMembership.range", {
+            min: formatNumber(rule.minBuyerItems, 0),
+            max: formatNumber(rule.maxBuyerItems, 0),
+          })
+        : t("privacy.setMembership.limit", { max: formatNumber(rule.maxBuyerItems, 0) })}
       ）
     </span>
   );
