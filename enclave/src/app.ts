@@ -4,6 +4,10 @@
  *   GET  /v1/identity        — public key and loaded datasets (unsigned)
  *   POST /v1/jobs/aggregate  — signed; ZAggregateJobRequest → ZAggregateJobResponse
  *   /v1/psi/sessions…        — signed; private set intersection (http/psi-routes.ts)
+ *   POST /v1/mpc/jobs, GET /v1/mpc/jobs/:id — signed; joint aggregates this node coordinates or
+ *                              takes part in (mpc/mpc-router.ts), when the enclave is an MPC node
+ *   POST /v1/mpc/messages    — a peer node's sealed frame: authenticated by the frame itself
+ *                              (sender's ed25519 signature, checked against the peer list)
  * Every refusal is a ZEnclaveError body with the status from http/error-response.ts.
  */
 import { keyIdOf, publicKeyOf } from "@pdx/common/ed25519";
@@ -26,6 +30,8 @@ import type { UploadService } from "./ingest/upload-service";
 import { runAggregateJob } from "./jobs/aggregate";
 import type { PsiService } from "./jobs/psi-service";
 import { jsonLineLog, sqlStateOf, type TEnclaveLog } from "./log";
+import type { MpcNode } from "./mpc/mpc-node";
+import { createMpcRouter } from "./mpc/mpc-router";
 import type { Vault } from "./vault/vault";
 
 export interface TEnclaveAppDeps {
@@ -51,6 +57,8 @@ export interface TEnclaveAppDeps {
   productJobs?: Pick<TProductJobRoutesDeps, "queue" | "preview">;
   /** Private set intersection sessions; when given, /v1/psi/sessions is served. */
   psi?: PsiService;
+  /** This enclave as an MPC node (the caller creates and closes it); when given, /v1/mpc/… is served. */
+  mpc?: MpcNode;
 }
 
 /** Creates the Express app; listening is the caller's business (port 0 in tests). */
@@ -141,6 +149,20 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
           windowMs,
           now: () => now().getTime(),
         }),
+      }),
+    );
+  }
+
+  if (deps.mpc) {
+    app.use(
+      createMpcRouter(deps.mpc, {
+        clientAuth: requireSignedRequest({
+          trustedKeys: deps.trustedClientKeys,
+          nonces,
+          windowMs,
+          now: () => now().getTime(),
+        }),
+        passErrors: true,
       }),
     );
   }

@@ -2,7 +2,12 @@
  * The enclave's log: one JSON line per event, built from an allow-list of fields per event kind.
  * Nothing else can be logged — no request bodies, row values, SQL text, error messages or keys —
  * because the types admit only these shapes.
+ *
+ * The MPC node's events (TMpcLogEvent, owned by mpc/mpc-node.ts: ids, states, steps and codes)
+ * are part of the union; mpcLogEvent copies them field by field, so a field added to the MPC
+ * events later is not logged until it is listed here.
  */
+import type { TMpcLogEvent } from "./mpc/mpc-node";
 
 export type TEnclaveLogEvent =
   | {
@@ -57,7 +62,11 @@ export type TEnclaveLogEvent =
       complete: boolean;
       startedAt: string;
       endedAt: string | null;
-    };
+    }
+  /** This enclave is an MPC node with these peers (ids only). */
+  | { event: "mpc_node"; nodeId: string; peers: string[] }
+  /** A joint aggregate ended on this node (mpc_job), or a peer's message was refused (mpc_refused). */
+  | TMpcLogEvent;
 
 /** Receives one event; implementations must not add fields. */
 export type TEnclaveLog = (event: TEnclaveLogEvent) => void;
@@ -66,6 +75,26 @@ export type TEnclaveLog = (event: TEnclaveLogEvent) => void;
 export const jsonLineLog: TEnclaveLog = (event) => {
   process.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...event })}\n`);
 };
+
+/** The allow-listed fields of an MPC node's event (never payloads, shares, values or keys). */
+export function mpcLogEvent(event: TMpcLogEvent): TEnclaveLogEvent {
+  if (event.event === "mpc_job")
+    return {
+      event: "mpc_job",
+      jobId: event.jobId,
+      role: event.role,
+      state: event.state,
+      step: event.step,
+      ...(event.failedNode === undefined ? {} : { failedNode: event.failedNode }),
+      ms: event.ms,
+    };
+  return {
+    event: "mpc_refused",
+    code: event.code,
+    ...(event.round === undefined ? {} : { round: event.round }),
+    ...(event.sender === undefined ? {} : { sender: event.sender }),
+  };
+}
 
 /** SQLSTATE of a pg error, if it is one (safe to log: a five-character class code). */
 export function sqlStateOf(err: unknown): string | undefined {

@@ -5,8 +5,11 @@
  * pipeline, as a generic version) while /health answers 503, then serves the app with its upload
  * endpoints. The key store's master secret is ENCLAVE_KEY_STORE_KEY or a 0600 file in
  * ENCLAVE_DATA_DIR (created on first start), which also holds the uploads' staging files. Every job's authorization is read from the AuthorizationRegistry (CHAIN_RPC_URL,
- * AUTHORIZATION_REGISTRY_ADDRESS) at job time. SIGINT/SIGTERM close the listener and the vault
- * pool and exit 0.
+ * AUTHORIZATION_REGISTRY_ADDRESS) at job time. With ENCLAVE_MPC_NODE_ID set (and its key and
+ * peers, config.ts), the enclave is also an MPC node (mpc/README.md, mpc/vault-node.ts): it reads
+ * its own vault for joint aggregates, claims message nonces in the vault's store (replays refused
+ * across restarts), and serves /v1/mpc/…. SIGINT/SIGTERM close the listener, fail the
+ * running MPC jobs (telling their peers), close the vault pool and exit 0.
  */
 import { createServer, type RequestListener } from "node:http";
 import { publicKeyOf } from "@pdx/common/ed25519";
@@ -24,12 +27,16 @@ import { ProductJobQueue } from "./jobs/product-job-queue";
 import { PsiService } from "./jobs/psi-service";
 import { openKeyStore } from "./keys/key-store";
 import { jsonLineLog as log, sqlStateOf } from "./log";
+import type { MpcNode } from "./mpc/mpc-node";
+import { mpcNodeConfigOf } from "./mpc/node-config";
+import { createVaultMpcNode } from "./mpc/vault-node";
 import { PsiColumnCache } from "./psi/psi-column";
 import { PsiSessionStore } from "./psi/psi-session-store";
 import { Vault } from "./vault/vault";
 
 const startedAt = performance.now();
 const config = loadConfigOrExit("enclave", ZEnclaveConfig);
+const mpcConfig = mpcNodeConfigOf(config, config.ENCLAVE_SIGNING_KEY);
 
 const starting: RequestListener = (_req, res) => {
   res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
@@ -84,6 +91,7 @@ let uploads: UploadService | undefined;
 let productJobs: ProductJobQueue | undefined;
 let psi: PsiService | undefined;
 let psiCurve: TPsiCurve | undefined;
+let mpc: MpcNode | undefined;
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
@@ -91,6 +99,7 @@ async function stop(signal: string) {
   log({ event: "stopping", signal });
   server.close();
   server.closeAllConnections();
+  mpc?.close();
   await uploads?.close().catch(() => {});
   await productJobs?.stop().catch(() => {});
   psi?.close();
@@ -157,6 +166,10 @@ try {
     sessions: new PsiSessionStore({ onEnd: (summary) => log({ event: "psi_session_end", ...summary }) }),
     signer: { secretKey: config.ENCLAVE_SIGNING_KEY, publicKey: publicKeyOf(config.ENCLAVE_SIGNING_KEY) },
   });
+  if (mpcConfig) {
+    mpc = createVaultMpcNode({ config: mpcConfig, vault, log });
+    log({ event: "mpc_node", nodeId: mpc.id, peers: mpcConfig.peers.map((p) => p.nodeId) });
+  }
 } catch (err) {
   // Never the error text: it may carry SQL or connection details. The code says enough.
   const code = sqlStateOf(err) ?? (err as NodeJS.ErrnoException | null)?.code ?? (err as Error | null)?.name;
@@ -180,6 +193,7 @@ if (!stopping) {
       preview: (request) => previewProductJob(vault, request),
     },
     psi,
+    mpc,
   });
   log({ event: "ready", ms: Math.round(performance.now() - startedAt) });
 }

@@ -2,7 +2,8 @@
  * The enclave as its own process (enclave/src/main.ts run by tsx): configuration errors exit 78
  * naming the variable without echoing secrets, a port in use is named, and a real start serves
  * signed jobs under an authorization read from a real dev chain, survives a restart without
- * reloading, and refuses a replay across the restart.
+ * reloading, and refuses a replay across the restart. Configured as an MPC node (ENCLAVE_MPC_*),
+ * it serves the MPC routes behind the platform's signature.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -11,9 +12,11 @@ import { join, resolve } from "node:path";
 import { generateKeyPair } from "@pdx/common/ed25519";
 import { freePort } from "@pdx/common/embedded-postgres";
 import { ZAggregateJobResponse, ZEnclaveError, ZEnclaveIdentity } from "@pdx/common/enclave-api";
+import { MPC_JOBS_PATH } from "@pdx/common/mpc-api";
 import { verifyReceipt } from "@pdx/common/receipt";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
-import { postSigned } from "@pdx/enclave/src/testing/test-enclave";
+import { generateMpcKeys } from "@pdx/enclave/src/mpc/envelope";
+import { postSigned, sendSigned } from "@pdx/enclave/src/testing/test-enclave";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   LE_DISTRICT_INDUSTRY_SCOPE,
@@ -93,6 +96,8 @@ describe("enclave main: bad configuration", () => {
     ["CHAIN_RPC_URL", "ftp://user:chain-api-key-9f2e@chain.example/"],
     ["AUTHORIZATION_REGISTRY_ADDRESS", ""],
     ["AUTHORIZATION_REGISTRY_ADDRESS", "0x1234"],
+    ["ENCLAVE_MPC_NODE_ID", "Tax Office"],
+    ["ENCLAVE_MPC_ENCRYPTION_KEY", "this-is-not-an-x25519-key-but-a-secret-5b1e"],
   ])("exits 78 naming %s (value %j) and never echoes the value", async (name, value) => {
     const run = runMain(validEnv({ [name]: value }));
     expect(await run.exited).toBe(78);
@@ -143,11 +148,23 @@ describe("enclave main: start, serve, restart", () => {
 
   it("loads the vault on first start, serves signed jobs, and on restart keeps the data and the nonces", async () => {
     const port = await freePort();
+    const peer = generateMpcKeys();
+    const mpcKey = generateMpcKeys().encryptionKey;
     const env = validEnv({
       VAULT_DATABASE_URL: db.url,
       ENCLAVE_PORT: String(port),
       CHAIN_RPC_URL: authChain.readerOptions.rpcUrl,
       AUTHORIZATION_REGISTRY_ADDRESS: authChain.readerOptions.address,
+      ENCLAVE_MPC_NODE_ID: "north",
+      ENCLAVE_MPC_ENCRYPTION_KEY: mpcKey,
+      ENCLAVE_MPC_PEERS: JSON.stringify([
+        {
+          nodeId: "east",
+          url: "http://127.0.0.1:1",
+          signingPublicKey: peer.signingPublicKey,
+          encryptionPublicKey: peer.encryptionPublicKey,
+        },
+      ]),
     });
     run = runMain(env);
     const url = await waitForReady(run);
@@ -178,6 +195,15 @@ describe("enclave main: start, serve, restart", () => {
     expect(response.rows.reduce((n, r) => n + (r.enterprises as number), 0)).toBe(2000);
     expect(run.output()).toContain(`"event":"job","jobId":"${job.jobId}"`);
     expect(run.output()).not.toContain(enclaveKeys.secretKey);
+
+    // The MPC routes: mounted, and behind the platform's signature.
+    expect(run.output()).toContain('"event":"mpc_node","nodeId":"north","peers":["east"]');
+    const unsignedMpc = await fetch(`${url}${MPC_JOBS_PATH}`, { method: "POST", body: "{}" });
+    expect(unsignedMpc.status).toBe(401);
+    const unknownJob = await sendSigned(url, clientKeys, "GET", `${MPC_JOBS_PATH}/${randomUUID()}`);
+    expect(unknownJob.status).toBe(404);
+    expect(ZEnclaveError.parse(unknownJob.json).error.code).toBe("JOB_UNKNOWN");
+    expect(run.output()).not.toContain(mpcKey);
 
     run.proc.kill("SIGTERM");
     expect(await run.exited).toBe(0);

@@ -2,9 +2,10 @@
  * Joint aggregates across several enclave nodes by additive secret sharing (design and security
  * model: README.md). What the enclave's app and main wire:
  *
- *   const node = new MpcNode({ config: mpcNodeConfigFromEnv(env, signingKey)!, dataSource:
- *     createVaultDataSource({ vault }), nonces: vault.nonceStore({ windowMs }) });
- *   app.use(createMpcRouter(node, { clientAuth: requireSignedRequest({ … }) }));
+ *   const node = createVaultMpcNode({ config: mpcNodeConfigOf(config, config.ENCLAVE_SIGNING_KEY)!,
+ *     vault, log });   // createVaultDataSource({ vault }) + vault.nonceStore(…) + the enclave log
+ *   app.use(createMpcRouter(node, { clientAuth: requireSignedRequest({ … }), passErrors: true }));
+ * (main.ts and app.ts do exactly this; ZEnclaveConfig includes MPC_ENVIRONMENT.)
  *
  * and the platform starts a job with a signed POST /v1/mpc/jobs to the coordinator node, then
  * polls GET /v1/mpc/jobs/:id there for the protected result.
@@ -23,12 +24,18 @@ export { type TJointGroupTotals, type TVectorLayout, vectorLayoutOf } from "./jo
 export { MpcNode, type TMpcLogEvent, type TMpcNodeOptions } from "./mpc-node";
 export { createMpcRouter, type TMpcRouterOptions } from "./mpc-router";
 export {
-  mpcNodeConfigFromEnv,
+  MPC_ENVIRONMENT,
+  mpcEnvironmentIssues,
+  mpcNodeConfigOf,
   parseMpcNodeConfig,
+  type TMpcEnvironment,
   type TMpcNodeConfig,
   type TMpcNodeConfigInput,
   type TMpcPeer,
+  ZMpcEnvironment,
   ZMpcNodeConfig,
+  ZMpcPeer,
 } from "./node-config";
 export { jointEpsilon, protectJointTotals } from "./release";
 export { createVaultDataSource, type TVaultDataSourceOptions } from "./vault-data-source";
+export { createVaultMpcNode, type TVaultMpcNodeOptions } from "./vault-node";

@@ -5,7 +5,8 @@
  *   POST /v1/mpc/jobs       platform → coordinator: ZMpcJobSpec (clientAuth) → 202 ZMpcJobStatus
  *   GET  /v1/mpc/jobs/:id   platform: the job's status on this node (clientAuth) → ZMpcJobStatus;
  *                           on the coordinator, once released, with the protected result
- * Refusals are ZEnclaveError bodies with the statuses of http/error-response.ts.
+ * Refusals are ZEnclaveError bodies with the statuses of http/error-response.ts: answered here, or,
+ * with `passErrors`, by the app's own error handler (the enclave app's also logs them).
  */
 import { MPC_MAX_VECTOR_ENTRIES, ZMpcJobStatus } from "@pdx/common/mpc-api";
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from "express";
@@ -23,6 +24,11 @@ export interface TMpcRouterOptions {
   clientAuth: RequestHandler;
   /** Largest accepted frame (default: a full-size vector and 64 KiB more). */
   maxMessageBytes?: number;
+  /**
+   * Leave refusals and errors to the app's error handler (next(err)) instead of answering them
+   * here; the enclave app does this so they are logged like those of its other routes.
+   */
+  passErrors?: boolean;
 }
 
 const MAX_SPEC_BYTES = 4 * 1024 * 1024;
@@ -60,10 +66,12 @@ export function createMpcRouter(node: MpcNode, options: TMpcRouterOptions): Rout
     res.json(ZMpcJobStatus.parse(status));
   });
 
-  const onError: ErrorRequestHandler = (err, _req, res, _next) => {
-    const { status, body } = toErrorResponse(err);
-    if (!res.headersSent) res.status(status).json(body);
-  };
-  router.use(onError);
+  if (!options.passErrors) {
+    const onError: ErrorRequestHandler = (err, _req, res, _next) => {
+      const { status, body } = toErrorResponse(err);
+      if (!res.headersSent) res.status(status).json(body);
+    };
+    router.use(onError);
+  }
   return router;
 }

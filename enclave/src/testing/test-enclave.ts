@@ -7,8 +7,16 @@
  * Like main.ts, it also loads LE-BASE into the generic layout (ingest pipeline) and serves the
  * upload endpoints, product jobs and private set intersection sessions (node:crypto curve on
  * the main thread), with a key store under a temporary data directory.
+ *
+ * With `mpc`, the enclave is also an MPC node, wired as main.ts does (createVaultMpcNode: its own
+ * vault as the data source, the vault's nonce store; the real app's /v1/mpc/… routes; its ed25519
+ * key is the enclave's, its X25519 key fresh unless given). Peers' ports are known only once they listen,
+ * so the peer list can be set after start (`mpc.setPeers`): like a restart with a new
+ * ENCLAVE_MPC_PEERS, it replaces the node and rebuilds the app, on the same port.
+ * test-enclave-cluster.ts starts n such enclaves and connects them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type RequestListener } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -29,6 +37,11 @@ import { ProductJobQueue } from "../jobs/product-job-queue";
 import { PsiService } from "../jobs/psi-service";
 import { type KeyStore, openKeyStore } from "../keys/key-store";
 import type { TEnclaveLogEvent } from "../log";
+import { generateMpcKeys, mpcKeysOf, type TMpcKeys } from "../mpc/envelope";
+import type { TMpcInspector } from "../mpc/joint-aggregate-job";
+import type { MpcNode } from "../mpc/mpc-node";
+import { parseMpcNodeConfig, type TMpcPeer } from "../mpc/node-config";
+import { createVaultMpcNode } from "../mpc/vault-node";
 import { PsiColumnCache } from "../psi/psi-column";
 import { PsiSessionStore } from "../psi/psi-session-store";
 import { Vault } from "../vault/vault";
@@ -50,6 +63,8 @@ export interface TTestEnclave {
   readonly productJobs: ProductJobQueue;
   /** The running app's upload service. */
   readonly uploads: UploadService;
+  /** This enclave as an MPC node, when started with `mpc`; null otherwise. */
+  readonly mpc: TTestEnclaveMpc | null;
   /** Stops the listener (the vault and database stay, for a restart on the same data). */
   stopApp(): Promise<void>;
   /** Starts a fresh app (and vault pool) on the same database, as a restarted enclave would. */
@@ -58,9 +73,35 @@ export interface TTestEnclave {
   stop(): Promise<void>;
 }
 
+export interface TTestEnclaveMpc {
+  nodeId: string;
+  /** The node's keys: ed25519 = the enclave's receipt key pair, X25519 = its encryption key pair. */
+  keys: TMpcKeys;
+  /** How other nodes list this one: its current URL (restartApp changes it) and public keys. */
+  readonly peer: TMpcPeer;
+  /** The running app's node. */
+  readonly node: MpcNode;
+  /** Replaces the peer list: a new node with the new list and the app rebuilt, on the same port. */
+  setPeers(peers: readonly TMpcPeer[]): void;
+}
+
+export interface TTestEnclaveMpcOptions {
+  nodeId: string;
+  /** The node's X25519 secret key (hex; default: a fresh one). */
+  encryptionKey?: string;
+  /** Peers known at start (default none; see `mpc.setPeers`). */
+  peers?: readonly TMpcPeer[];
+  /** FOR TESTS ONLY: sees values that never leave the node (joint-aggregate-job.ts). */
+  inspect?: TMpcInspector;
+}
+
 export interface TTestEnclaveOptions {
   /** LE-BASE rows to load (default 5,000). */
   seedCount?: number;
+  /** The client key pair the enclave trusts (default: a fresh one). */
+  clientKeys?: TEd25519KeyPair;
+  /** Start the enclave as an MPC node too (see the module comment). */
+  mpc?: TTestEnclaveMpcOptions;
   /** Chain JSON-RPC URL and AuthorizationRegistry address that jobs are checked against. */
   authorizationRegistry?: TAuthorizationRegistryReaderOptions;
   appDeps?: Partial<Omit<TEnclaveAppDeps, "vault" | "signingKey" | "trustedClientKeys">>;
@@ -70,7 +111,7 @@ export interface TTestEnclaveOptions {
 export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promise<TTestEnclave> {
   const db = await createTestDatabase();
   const enclaveKeys = generateKeyPair();
-  const clientKeys = generateKeyPair();
+  const clientKeys = options.clientKeys ?? generateKeyPair();
   const logs: TEnclaveLogEvent[] = [];
   let vault = Vault.open(db.url);
   const authorizations = createAuthorizationRegistryReader(
@@ -92,9 +133,46 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
   await prepare();
   const psiCurve = await createNodePsiCurve();
 
+  // The MPC node, when asked for: rebuilt with the vault (restartApp) and with the peer list.
+  const mpcOptions = options.mpc;
+  const mpcKeys = mpcOptions
+    ? mpcKeysOf(enclaveKeys.secretKey, mpcOptions.encryptionKey ?? generateMpcKeys().encryptionKey)
+    : null;
+  let mpcPeers: readonly TMpcPeer[] = mpcOptions?.peers ?? [];
+  let mpcNode: MpcNode | undefined;
+  const startMpcNode = (): MpcNode | undefined =>
+    mpcOptions && mpcKeys
+      ? createVaultMpcNode({
+          config: parseMpcNodeConfig({
+            nodeId: mpcOptions.nodeId,
+            signingKey: mpcKeys.signingKey,
+            encryptionKey: mpcKeys.encryptionKey,
+            peers: mpcPeers,
+          }),
+          vault,
+          log: (e) => logs.push(e),
+          inspect: mpcOptions.inspect,
+        })
+      : undefined;
+
   let close: () => Promise<void> = async () => {};
   let productJobs!: ProductJobQueue;
   let uploads!: UploadService;
+  let psi!: PsiService;
+  let handler!: RequestListener;
+  const buildApp = () =>
+    createEnclaveApp({
+      vault,
+      signingKey: enclaveKeys.secretKey,
+      trustedClientKeys: [clientKeys.publicKey],
+      authorizations,
+      log: (e) => logs.push(e),
+      uploads,
+      productJobs: { queue: productJobs, preview: (request) => previewProductJob(vault, request) },
+      psi,
+      mpc: mpcNode,
+      ...options.appDeps,
+    });
   const listen = async () => {
     uploads = await UploadService.open({
       store: vault.ingestStore(),
@@ -116,8 +194,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       log: (e) => logs.push(e),
     });
     await productJobs.recover();
-    const jobs = productJobs;
-    const psi = new PsiService({
+    psi = new PsiService({
       vault,
       keyStore,
       authorizations,
@@ -126,34 +203,56 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       sessions: new PsiSessionStore(),
       signer: { secretKey: enclaveKeys.secretKey, publicKey: enclaveKeys.publicKey },
     });
-    const app = createEnclaveApp({
-      vault,
-      signingKey: enclaveKeys.secretKey,
-      trustedClientKeys: [clientKeys.publicKey],
-      authorizations,
-      log: (e) => logs.push(e),
-      uploads,
-      productJobs: { queue: jobs, preview: (request) => previewProductJob(vault, request) },
-      psi,
-      ...options.appDeps,
-    });
-    const server = app.listen(0, "127.0.0.1");
+    mpcNode = startMpcNode();
+    handler = buildApp();
+    // The listener goes through `handler`, so setPeers can swap the app on the same port.
+    const server = createServer((req, res) => handler(req, res));
     await new Promise<void>((resolve, reject) => {
       server.once("listening", resolve);
       server.once("error", reject);
+      server.listen(0, "127.0.0.1");
     });
-    const service = uploads;
+    const [jobs, service, sessions] = [productJobs, uploads, psi];
     close = async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      mpcNode?.close();
+      mpcNode = undefined;
       await jobs.stop();
       await service.close();
-      psi.close();
+      sessions.close();
     };
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
+
+  const mpc: TTestEnclaveMpc | null =
+    mpcOptions && mpcKeys
+      ? {
+          nodeId: mpcOptions.nodeId,
+          keys: mpcKeys,
+          get peer() {
+            return {
+              nodeId: mpcOptions.nodeId,
+              url: handle.url,
+              signingPublicKey: mpcKeys.signingPublicKey,
+              encryptionPublicKey: mpcKeys.encryptionPublicKey,
+            };
+          },
+          get node() {
+            if (!mpcNode) throw new Error(`test enclave ${mpcOptions.nodeId} is not running`);
+            return mpcNode;
+          },
+          setPeers(peers) {
+            mpcPeers = [...peers];
+            if (!mpcNode) return; // stopped: the next restartApp uses the new list
+            mpcNode.close();
+            mpcNode = startMpcNode();
+            handler = buildApp();
+          },
+        }
+      : null;
 
   const handle: TTestEnclave = {
     url: await listen(),
@@ -172,6 +271,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     get uploads() {
       return uploads;
     },
+    mpc,
     stopApp: () => close(),
     async restartApp() {
       await close();

@@ -15,7 +15,6 @@
  *   BENCH_REPEATS=3      timed runs of each HE measurement (median), after one warm-up
  */
 import os from "node:os";
-import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadSealInNode } from "@pdx/enclave/src/he/seal-node";
 import { z } from "zod";

@@ -25,7 +25,6 @@
  *   BENCH_PSI_OPENSSL_SECONDS=3      seconds of the `openssl speed` run (0: skip it)
  */
 import os from "node:os";
-import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createPsiBuyer, runPsiBuyer } from "@pdx/common/psi/buyer";
 import { createNodePsiCurvePool } from "@pdx/common/psi/node-curve-pool";
