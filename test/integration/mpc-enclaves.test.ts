@@ -19,7 +19,6 @@ import { rawMockRows } from "@pdx/common/catalog/mock-rows";
 import { generateKeyPair } from "@pdx/common/ed25519";
 import { ZEnclaveError } from "@pdx/common/enclave-api";
 import { MPC_JOBS_PATH, MPC_MESSAGES_PATH, type TMpcJobSpecInput, ZMpcJobStatus } from "@pdx/common/mpc-api";
-import { vaultDatasetSpecOf } from "@pdx/common/vault-api";
 import { ensureGeneratedVersion } from "@pdx/enclave/src/ingest/generated-versions";
 import { generateMpcKeys, sealMessage } from "@pdx/enclave/src/mpc/envelope";
 import type { TJointGroupTotals } from "@pdx/enclave/src/mpc/joint-vector";
@@ -29,25 +28,32 @@ import {
   startTestEnclaveCluster,
   type TTestEnclaveCluster,
 } from "@pdx/enclave/src/testing/test-enclave-cluster";
-import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MIN_FLOOR_AREA,
+  RENTAL_BOUNDS,
+  RENTAL_CODE,
+  RENTAL_DISTRICTS,
+  RENTAL_VERSION,
+  rentalEntry,
+  rentalSpec,
+} from "../support/mpc-rental-fixture";
 
-const CODE = "UG-RENTAL";
-const VERSION = "2026.11";
+const CODE = RENTAL_CODE;
+const VERSION = RENTAL_VERSION;
 const BUREAUS = [
   { node: "north-bureau", rows: 1000, seed: 31 },
   { node: "east-bureau", rows: 800, seed: 32 },
   { node: "west-bureau", rows: 1200, seed: 33 },
 ] as const;
 const COORDINATOR = "north-bureau";
-const BOUNDS: [number, number] = [0, 12_000];
-const MIN_FLOOR_AREA = 40;
+const BOUNDS = RENTAL_BOUNDS;
 const K = 50;
 const BUYER = "buyer-mpc-enclaves";
 
-const entry = CATALOG_DATASETS.find((e) => e.code === CODE)!;
-const spec = vaultDatasetSpecOf(entry);
-const DISTRICTS = spec.fields.find((f) => f.name === "district")!.values!;
+const entry = rentalEntry;
+const spec = rentalSpec;
+const DISTRICTS = RENTAL_DISTRICTS;
 
 let cluster: TTestEnclaveCluster;
 const totalsByJob = new Map<string, readonly TJointGroupTotals[]>();

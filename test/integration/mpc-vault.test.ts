@@ -18,7 +18,6 @@ import { join } from "node:path";
 import { rawMockRows, type TMockRow } from "@pdx/common/catalog/mock-rows";
 import type { TMpcJobSpecInput } from "@pdx/common/mpc-api";
 import { createTestDatabase, type TTestDatabase } from "@pdx/common/testing/test-database";
-import { vaultDatasetSpecOf } from "@pdx/common/vault-api";
 import { ensureGeneratedVersion } from "@pdx/enclave/src/ingest/generated-versions";
 import { openKeyStore } from "@pdx/enclave/src/keys/key-store";
 import type { TJointGroupTotals } from "@pdx/enclave/src/mpc/joint-vector";
@@ -31,23 +30,30 @@ import {
 } from "@pdx/enclave/src/mpc/testing/test-nodes";
 import { createVaultDataSource } from "@pdx/enclave/src/mpc/vault-data-source";
 import { Vault } from "@pdx/enclave/src/vault/vault";
-import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MIN_FLOOR_AREA,
+  RENTAL_BOUNDS,
+  RENTAL_CODE,
+  RENTAL_DISTRICTS,
+  RENTAL_VERSION,
+  rentalEntry,
+  rentalSpec,
+} from "../support/mpc-rental-fixture";
 
-const CODE = "UG-RENTAL";
-const VERSION = "2026.11";
+const CODE = RENTAL_CODE;
+const VERSION = RENTAL_VERSION;
 const OFFICES = [
   { node: "north-bureau", rows: 1500, seed: 11 },
   { node: "east-bureau", rows: 1200, seed: 12 },
   { node: "west-bureau", rows: 1800, seed: 13 },
 ] as const;
-const BOUNDS: [number, number] = [0, 12_000];
-const MIN_FLOOR_AREA = 40;
+const BOUNDS = RENTAL_BOUNDS;
 const BUYER = "buyer-mpc-vault";
 
-const entry = CATALOG_DATASETS.find((e) => e.code === CODE)!;
-const spec = vaultDatasetSpecOf(entry);
-const DISTRICTS = spec.fields.find((f) => f.name === "district")!.values!;
+const entry = rentalEntry;
+const spec = rentalSpec;
+const DISTRICTS = RENTAL_DISTRICTS;
 
 interface TVaultNode {
   db: TTestDatabase;
