@@ -1,5 +1,5 @@
 /**
- * Product jobs end to end with real parts: a real enclave (its app over HTTP, its own vault
+ * Product jobs end to end with real parts (test/support/enclave-marketplace.ts): a real enclave (its app over HTTP, its own vault
  * database, the sandbox), a real dev chain holding the seeded demo authorization (recorded
  * through the chain-write outbox) and the marketplace database. An operator runs logic on mock
  * data and saves versions; a buyer previews and starts real jobs, whose first released output is
@@ -13,9 +13,8 @@ import { JOB_END_STATES } from "@pdx/common/enclave-jobs";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnclave, type TTestEnclave } from "../../enclave/src/testing/test-enclave";
+import type { TTestEnclave } from "../../enclave/src/testing/test-enclave";
 import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
-import { processChainWrites } from "../../server/src/domain/chain-writes/outbox";
 import { EXAMPLE_LOGIC } from "../../server/src/domain/product-jobs/example-logic";
 import { refreshJob, refreshUnfinishedJobs } from "../../server/src/domain/product-jobs/job-sync";
 import { budgetRefusal } from "../../server/src/domain/product-jobs/jobs";
@@ -27,15 +26,14 @@ import { startProductJobsTimer } from "../../server/src/jobs/product-jobs-timer"
 import {
   addOrgWithUser,
   addSecondBuyer,
-  createServerTestKit,
   type TCaller,
   type TServerTestKit,
 } from "../../server/src/testing/server-test-kit";
-import { startAuthorizationChain, type TAuthorizationChain } from "../support/authorization-chain";
+import { startEnclaveMarketplace, type TEnclaveMarketplace } from "../support/enclave-marketplace";
 
 const PRODUCT_ID = productIdFor("le-district-industry", 1);
 
-let authChain: TAuthorizationChain;
+let world: TEnclaveMarketplace;
 let enclave: TTestEnclave;
 let kit: TServerTestKit;
 let operator: TCaller;
@@ -75,19 +73,8 @@ async function usageRecordsOfJob(jobId: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  authChain = await startAuthorizationChain();
-  enclave = await startTestEnclave({ authorizationRegistry: authChain.readerOptions });
-  kit = await createServerTestKit({
-    registries: authChain.registries,
-    enclavePublicKey: enclave.enclaveKeys.publicKey,
-    enclave: createEnclaveClient({
-      baseUrl: enclave.url,
-      serverSigningKey: enclave.clientKeys.secretKey,
-      enclavePublicKey: enclave.enclaveKeys.publicKey,
-    }),
-  });
-  const written = await processChainWrites(kit.db, authChain.registries, { limit: 1000 });
-  expect(written).toMatchObject({ failed: null, pending: 0 });
+  world = await startEnclaveMarketplace();
+  ({ enclave, kit } = world);
   await addOrgWithUser(
     kit.db,
     { key: "test-other-operator", name: "另一运营机构", nameEn: "Other operator", type: "operator" },
@@ -104,8 +91,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  await kit?.close();
-  await Promise.all([enclave?.stop(), authChain?.stop()]);
+  await world?.stop();
 });
 
 /** Version 2 of the demo product, saved by the operator below. */

@@ -15,25 +15,20 @@ import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { generateLegalEntities } from "@pdx/seeds/legal-entities";
 import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEnclave, type TTestEnclave } from "../../enclave/src/testing/test-enclave";
+import type { TTestEnclave } from "../../enclave/src/testing/test-enclave";
 import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
 import { DEMO_PSI_AUTHORIZATION_ID } from "../../server/src/domain/authorizations/seed-demo-authorization";
-import { processChainWrites } from "../../server/src/domain/chain-writes/outbox";
 import { productIdFor } from "../../server/src/domain/seed/seed-demo-data";
-import { createEnclaveClient } from "../../server/src/enclave-client";
-import {
-  addSecondBuyer,
-  createServerTestKit,
-  type TCaller,
-  type TServerTestKit,
-} from "../../server/src/testing/server-test-kit";
-import { startAuthorizationChain, type TAuthorizationChain } from "../support/authorization-chain";
+import { addSecondBuyer, type TCaller, type TServerTestKit } from "../../server/src/testing/server-test-kit";
+import type { TAuthorizationChain } from "../support/authorization-chain";
+import { startEnclaveMarketplace, type TEnclaveMarketplace } from "../support/enclave-marketplace";
 
 const STATUS_CHECK = productIdFor("le-status-check", 1);
 const COVERAGE = productIdFor("le-register-coverage", 1);
 const AGGREGATE = productIdFor("le-district-industry", 1);
 const ENTITIES = 5000;
 
+let world: TEnclaveMarketplace;
 let authChain: TAuthorizationChain;
 let enclave: TTestEnclave;
 let kit: TServerTestKit;
@@ -100,27 +95,15 @@ async function runSession(caller: TCaller, productId: string, items: string[]) {
 }
 
 beforeAll(async () => {
-  authChain = await startAuthorizationChain();
-  enclave = await startTestEnclave({ authorizationRegistry: authChain.readerOptions, seedCount: ENTITIES });
-  kit = await createServerTestKit({
-    registries: authChain.registries,
-    enclavePublicKey: enclave.enclaveKeys.publicKey,
-    enclave: createEnclaveClient({
-      baseUrl: enclave.url,
-      serverSigningKey: enclave.clientKeys.secretKey,
-      enclavePublicKey: enclave.enclaveKeys.publicKey,
-    }),
-  });
-  const written = await processChainWrites(kit.db, authChain.registries, { limit: 1000 });
-  expect(written).toMatchObject({ failed: null, pending: 0 });
+  world = await startEnclaveMarketplace({ seedCount: ENTITIES });
+  ({ authChain, enclave, kit } = world);
   buyer = await kit.callerAs("buyer@demo.pdx.cn");
   otherBuyer = await kit.callerAs(await addSecondBuyer(kit.db));
   expect(revoked.length).toBeGreaterThan(30);
 }, 240_000);
 
 afterAll(async () => {
-  await kit?.close();
-  await Promise.all([enclave?.stop(), authChain?.stop()]);
+  await world?.stop();
 });
 
 describe("a buyer checks its borrowers against revoked and deregistered enterprises", () => {
