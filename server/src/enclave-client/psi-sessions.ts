@@ -23,7 +23,6 @@ import { sha256Hex } from "@pdx/common/hash";
 import { PSI_POINT_BYTES } from "@pdx/common/psi/group";
 import { PSI_TAG_BYTES } from "@pdx/common/psi/tags";
 import {
-  psiChunkLength,
   type TPsiBuyerChunkReply,
   ZPsiBuyerChunkReply,
   ZPsiPointsChunk,
@@ -209,6 +208,3 @@ export function createPsiSessionsClient(opts: TPsiSessionsClientOptions): TPsiSe
     },
   };
 }
-
-/** Tags or points in chunk `index` of a list of `items`. */
-export { psiChunkLength };

@@ -119,7 +119,7 @@ export function PsiRunner({
           },
         },
       );
-      setStep("intersect");
+      // runPsiBuyer intersected in this page; what remains is the receipt and the usage record.
       setStep("finish");
       const finished = await client.psi.finish.mutate({ sessionId });
       setDone({
