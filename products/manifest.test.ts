@@ -7,12 +7,17 @@ import { defineProductManifest } from "./manifest";
 const valid = leDistrictIndustryManifest;
 
 describe("product manifests", () => {
-  it("lists le-district-industry@1 on LE-BASE with k = 10, and the two set-intersection products", () => {
-    expect(PRODUCT_MANIFESTS.map(productRef)).toEqual([
-      "le-district-industry@1",
-      "le-status-check@1",
-      "le-register-coverage@1",
-    ]);
+  it("lists le-district-industry@1 on LE-BASE with k = 10, the two set-intersection and three encrypted-query products", () => {
+    expect(PRODUCT_MANIFESTS.map(productRef)).toEqual(
+      expect.arrayContaining([
+        "le-district-industry@1",
+        "le-status-check@1",
+        "le-register-coverage@1",
+        "le-private-scoring@1",
+        "le-private-lookup@1",
+        "le-portfolio-stats@1",
+      ]),
+    );
     expect(valid).toMatchObject({
       datasetCode: "LE-BASE",
       operatorOrgKey: "city-data-operator",

@@ -15,9 +15,11 @@ import { join, relative, resolve } from "node:path";
 import { generateKeyPair, type TEd25519KeyPair } from "@pdx/common/ed25519";
 import { ConfigError, parseConfig } from "@pdx/common/env";
 import { z } from "zod";
+import { x25519PublicKeyOf } from "../enclave/src/mpc/envelope";
 import { DEV_CHAIN_ACCOUNT0_PRIVATE_KEY } from "../server/src/chain";
 import { Supervisor } from "./lib/children";
 import { deployRegistries } from "./lib/deploy-registries";
+import { DEMO_MPC_NODES } from "./lib/mpc-nodes";
 import { isPortFree, waitForHttp, waitForJsonRpc } from "./lib/ports";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -42,6 +44,9 @@ const ZLauncherConfig = z.object({
   CHAIN_PORT: ZPort.default(8545),
   PG_PORT: ZPort.default(55432),
   VAULT_PG_PORT: ZPort.default(55433),
+  // The MPC nodes (scripts/lib/mpc-nodes.ts): enclaves on MPC_PORT + i, vaults on MPC_VAULT_PG_PORT + i.
+  MPC_PORT: ZPort.default(4101),
+  MPC_VAULT_PG_PORT: ZPort.default(55434),
   DATABASE_URL: ZOptionalPostgresUrl,
   VAULT_DATABASE_URL: ZOptionalPostgresUrl,
   CHAIN_RPC_URL: ZOptionalUrl,
@@ -133,17 +138,22 @@ async function main() {
     ["dev chain", config.CHAIN_PORT, !config.CHAIN_RPC_URL],
     ["marketplace PGlite", config.PG_PORT, !config.DATABASE_URL],
     ["vault PGlite", config.VAULT_PG_PORT, !config.VAULT_DATABASE_URL],
+    ...DEMO_MPC_NODES.flatMap((n, i): [string, number, boolean][] => [
+      [`MPC node ${n.nodeId}`, config.MPC_PORT + i, true],
+      [`MPC vault PGlite ${n.nodeId}`, config.MPC_VAULT_PG_PORT + i, true],
+    ]),
   ];
   for (const [name, port, needed] of wanted) {
     if (needed && !(await isPortFree(port))) {
-      const variable = {
-        web: "WEB_PORT",
-        "API server": "PORT",
-        enclave: "ENCLAVE_PORT",
-        "dev chain": "CHAIN_PORT",
-        "marketplace PGlite": "PG_PORT",
-        "vault PGlite": "VAULT_PG_PORT",
-      }[name];
+      const variable =
+        {
+          web: "WEB_PORT",
+          "API server": "PORT",
+          enclave: "ENCLAVE_PORT",
+          "dev chain": "CHAIN_PORT",
+          "marketplace PGlite": "PG_PORT",
+          "vault PGlite": "VAULT_PG_PORT",
+        }[name] ?? (name.startsWith("MPC vault") ? "MPC_VAULT_PG_PORT" : "MPC_PORT");
       throw new Error(`port ${port} (${name}) is already in use — stop what holds it or set ${variable}`);
     }
   }
@@ -162,9 +172,14 @@ async function main() {
     return line.slice("ready ".length).trim();
   };
   if (!databaseUrl || !vaultUrl) step("starting embedded PostgreSQL (PGlite)");
-  [databaseUrl, vaultUrl] = await Promise.all([
+  // Each MPC node's own vault: always an embedded PGlite of its own, started with the others.
+  let mpcVaultUrls: string[];
+  [databaseUrl, vaultUrl, ...mpcVaultUrls] = await Promise.all([
     databaseUrl ?? startDb("db", "pg", config.PG_PORT),
     vaultUrl ?? startDb("vault-db", "vault", config.VAULT_PG_PORT),
+    ...DEMO_MPC_NODES.map((n, i) =>
+      startDb(`mpc-vault-${n.nodeId}`, `mpc-vault-${n.nodeId}`, config.MPC_VAULT_PG_PORT + i),
+    ),
   ]);
 
   // 2. Chain
@@ -216,7 +231,58 @@ async function main() {
     DATABASE_URL: undefined,
   });
   const enclaveUrl = `http://127.0.0.1:${config.ENCLAVE_PORT}`;
-  await waitForHttp("enclave", `${enclaveUrl}/health`, 300_000, () => enclave.proc.exitCode === null);
+
+  // The MPC nodes, started with the enclave: each its own process, vault, keys and port; each
+  // knows the others as peers and trusts the server's key like the enclave does.
+  const mpcNodes = DEMO_MPC_NODES.map((n, i) => {
+    const keys = serviceKey(`mpc-${n.nodeId}`);
+    const encryptionKey = secretHex(`mpc-${n.nodeId}-x25519`);
+    return {
+      ...n,
+      keys,
+      encryptionKey,
+      url: `http://127.0.0.1:${config.MPC_PORT + i}`,
+      port: config.MPC_PORT + i,
+      vaultUrl: mpcVaultUrls[i]!,
+      peer: {
+        nodeId: n.nodeId,
+        url: `http://127.0.0.1:${config.MPC_PORT + i}`,
+        signingPublicKey: keys.publicKey,
+        encryptionPublicKey: x25519PublicKeyOf(encryptionKey),
+      },
+    };
+  });
+  if (mpcNodes.length > 0) step(`starting the MPC nodes ${mpcNodes.map((n) => n.nodeId).join(", ")}`);
+  const mpcChildren = mpcNodes.map((n) =>
+    sup.start(`mpc-${n.nodeId}`, join(BIN, "tsx"), [join(ROOT, "enclave/src/main.ts")], {
+      ...env,
+      ENCLAVE_PORT: String(n.port),
+      VAULT_DATABASE_URL: n.vaultUrl,
+      ENCLAVE_SIGNING_KEY: n.keys.secretKey,
+      ENCLAVE_TRUSTED_CLIENT_KEYS: serverKey.publicKey,
+      ENCLAVE_SEED_LEGAL_ENTITIES: "1000",
+      ENCLAVE_DATA_DIR: join(dataDir, `mpc-${n.nodeId}`),
+      ENCLAVE_GENERATED_DATASETS: `${n.dataset.code}@${n.dataset.version}=${n.dataset.rows}`,
+      ENCLAVE_MPC_NODE_ID: n.nodeId,
+      ENCLAVE_MPC_ENCRYPTION_KEY: n.encryptionKey,
+      ENCLAVE_MPC_PEERS: JSON.stringify(mpcNodes.filter((o) => o.nodeId !== n.nodeId).map((o) => o.peer)),
+      CHAIN_RPC_URL: rpcUrl,
+      AUTHORIZATION_REGISTRY_ADDRESS: registries.authorizationRegistry,
+      DATABASE_URL: undefined,
+      ENCLAVE_KEY_STORE_KEY: undefined,
+    }),
+  );
+  await Promise.all([
+    waitForHttp("enclave", `${enclaveUrl}/health`, 300_000, () => enclave.proc.exitCode === null),
+    ...mpcNodes.map((n, i) =>
+      waitForHttp(
+        `mpc-${n.nodeId}`,
+        `${n.url}/health`,
+        300_000,
+        () => mpcChildren[i]!.proc.exitCode === null,
+      ),
+    ),
+  ]);
 
   step("starting the API server");
   const server = sup.start("server", join(BIN, "tsx"), [join(ROOT, "server/src/main.ts")], {
@@ -231,6 +297,9 @@ async function main() {
     CATALOG_REGISTRY_ADDRESS: registries.catalogRegistry,
     AUTHORIZATION_REGISTRY_ADDRESS: registries.authorizationRegistry,
     ANCHOR_INTERVAL_MS: String(config.ANCHOR_INTERVAL_MS),
+    MPC_NODES: JSON.stringify(
+      mpcNodes.map((n) => ({ nodeId: n.nodeId, url: n.url, signingPublicKey: n.keys.publicKey })),
+    ),
     ALLOWED_ORIGINS: `http://localhost:${config.WEB_PORT},http://127.0.0.1:${config.WEB_PORT}`,
     VAULT_DATABASE_URL: undefined,
     ENCLAVE_SIGNING_KEY: undefined,
@@ -294,6 +363,7 @@ async function main() {
    Web          ${webUrl}
    API          ${apiUrl}/trpc   (health: ${apiUrl}/health)
    Enclave      ${enclaveUrl}   (signed requests only)
+   MPC nodes    ${mpcNodes.map((n) => `${n.nodeId} ${n.url}`).join(" · ")}
    Chain        ${rpcUrl}
  Demo accounts (password Demo#2026):
    buyer@demo.pdx.cn      鹏城商业银行 · buyer

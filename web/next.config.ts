@@ -10,6 +10,9 @@ const nextConfig: NextConfig = {
   reactStrictMode: true,
   // The API server's address (API_URL) is read by the /trpc route at run time, never baked in.
   typescript: { tsconfigPath: "tsconfig.json" },
+  // node-seal's WebAssembly glue (the buyer's HE client, lib/he) imports Node's "module" on its
+  // Node-only path; in the browser bundle that import resolves to a stub that is never called.
+  turbopack: { resolveAlias: { module: { browser: "./lib/empty-module.ts" } } },
 };
 
 export default nextConfig;

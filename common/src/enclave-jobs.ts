@@ -152,7 +152,8 @@ export const ZJobReceiptV2 = z.strictObject({
   enclaveKeyId: z.string().regex(/^[0-9a-f]{16}$/),
   /**
    * What kind of computation it was, when not operator logic in the sandbox: a private set
-   * intersection session records the two set sizes and what the buyer could learn (never items).
+   * intersection session records the two set sizes and what the buyer could learn (never items);
+   * an encrypted query its mode, preset and sizes (never the buyer's input, which is encrypted).
    */
   computation: z
     .discriminatedUnion("kind", [
@@ -161,6 +162,28 @@ export const ZJobReceiptV2 = z.strictObject({
         reveals: z.enum(["intersection", "cardinality"]),
         buyerItems: z.int().nonnegative(),
         datasetItems: z.int().nonnegative(),
+      }),
+      z.strictObject({
+        kind: z.literal("he"),
+        mode: z.enum(["scoring", "lookup", "aggregate"]),
+        preset: z.string().min(1).max(64),
+        entities: z.int().nonnegative(),
+        features: z.int().nonnegative(),
+        /** Bytes of the buyer's request and of the encrypted response. */
+        requestBytes: z.int().nonnegative(),
+        responseBytes: z.int().nonnegative(),
+      }),
+      /** A joint aggregate over several enclave nodes (additive sharing), signed by its coordinator. */
+      z.strictObject({
+        kind: z.literal("mpc"),
+        coordinator: z.string().min(1).max(32),
+        /** The parties' node ids (each read only its own dataset; rows stay on each node). */
+        parties: z.array(z.string().min(1).max(32)).min(2).max(16),
+        /** Groups of the public domain, and groups released after the output rules. */
+        groups: z.int().nonnegative(),
+        releasedGroups: z.int().nonnegative(),
+        /** Sum over parties of their rows per unit (the noise runs at ε / this). */
+        rowsPerUnit: z.int().nonnegative(),
       }),
     ])
     .optional(),

@@ -18,6 +18,8 @@
  * the other vaults.
  */
 import { z } from "zod";
+import { ZAuthorizationScope } from "./authorization-scope";
+import { ZSignedJobReceiptV2 } from "./enclave-jobs";
 import { MIN_STATISTIC_EPSILON, ZQueryFilter } from "./enclave-query";
 import { MAX_ROWS_PER_UNIT } from "./vault-api";
 
@@ -92,8 +94,19 @@ export const ZMpcPartyInput = z.strictObject({
   filters: z.array(ZQueryFilter).max(10).default([]),
   /** The field giving the group (categories: its value; histogram: its bucket). Absent for total. */
   groupField: ZFieldName.optional(),
+  /**
+   * A date group field bucketed by year ("2025") or month ("2025-03") before it is compared with a
+   * categories domain (the query compiler's date buckets). Absent: the field's value as is.
+   */
+  groupBucket: z.enum(["year", "month"]).optional(),
   /** The numeric field measured (sum, mean, variance). Absent when only counts are asked. */
   valueField: ZFieldName.optional(),
+  /**
+   * The value field's unit as a power of ten of the job's unit (e.g. 4 for 万元 when the job counts
+   * in 元): the party multiplies its values by 10^valueScale (exactly, in decimal) so every party
+   * adds the same unit; the job's bounds are in the job's unit. Default 0.
+   */
+  valueScale: z.int().min(-6).max(8).default(0),
   /**
    * Most rows one privacy unit contributes from this party (the noise scales with the sum over
    * parties). Registers hold one row per unit and use 1 whatever is stated here.
@@ -139,6 +152,27 @@ export const ZMpcJobSpec = z
     minGroupSize: z.int().min(1).max(10_000),
     /** The whole job's time limit on every node (a node still waiting then fails the job). */
     timeoutMs: z.int().min(100).max(600_000).default(60_000),
+    /**
+     * The operation authorization the job runs under (as every product job carries it): each party
+     * reads it from the chain's AuthorizationRegistry and refuses unless it is active, its scope
+     * hash matches this scope and the scope covers every field the party reads of its own dataset.
+     * A node configured with a registry refuses a job without one.
+     */
+    authorization: z
+      .strictObject({
+        id: z.uuid(),
+        operatorOrgId: z.string().min(1).max(100),
+        scope: ZAuthorizationScope,
+      })
+      .optional(),
+    /** The product the job runs for (named in the coordinator's receipt); absent for bare jobs. */
+    product: z
+      .strictObject({
+        code: z.string().min(1).max(64),
+        version: z.int().min(1),
+        versionHash: z.string().regex(/^[0-9a-f]{64}$/),
+      })
+      .optional(),
   })
   .superRefine((spec, ctx) => {
     const nodes = spec.parties.map((p) => p.node);
@@ -171,6 +205,12 @@ export const ZMpcJobSpec = z
           code: "custom",
           path: ["parties", i, "groupField"],
           message: "a total has no group field",
+        });
+      if (p.groupBucket && spec.groups.kind !== "categories")
+        ctx.addIssue({
+          code: "custom",
+          path: ["parties", i, "groupBucket"],
+          message: "a date bucket needs a categories domain",
         });
       if (spec.groups.kind !== "total" && !p.groupField)
         ctx.addIssue({
@@ -295,5 +335,11 @@ export const ZMpcJobStatus = z.strictObject({
   result: ZMpcJointResult.nullable(),
   startedAt: z.string(),
   endedAt: z.string().nullable(),
+  /**
+   * The coordinator's signed v2 receipt of a released job (computation kind "mpc"; its request
+   * hash is the SHA-256 of the parsed spec's canonical JSON, its output hash that of the result's).
+   * Only in the platform's status answer, never on a party.
+   */
+  receipt: ZSignedJobReceiptV2.nullable().optional(),
 });
 export type TMpcJobStatus = z.infer<typeof ZMpcJobStatus>;

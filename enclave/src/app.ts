@@ -4,6 +4,7 @@
  *   GET  /v1/identity        — public key and loaded datasets (unsigned)
  *   POST /v1/jobs/aggregate  — signed; ZAggregateJobRequest → ZAggregateJobResponse
  *   /v1/psi/sessions…        — signed; private set intersection (http/psi-routes.ts)
+ *   POST /v1/he/directories, /v1/he/jobs — signed; encrypted-query products (http/he-routes.ts)
  *   POST /v1/mpc/jobs, GET /v1/mpc/jobs/:id — signed; joint aggregates this node coordinates or
  *                              takes part in (mpc/mpc-router.ts), when the enclave is an MPC node
  *   POST /v1/mpc/messages    — a peer node's sealed frame: authenticated by the frame itself
@@ -22,12 +23,14 @@ import express, { type ErrorRequestHandler, type Express } from "express";
 import { requireSignedRequest, type TVerifiedRequestLocals } from "./auth/require-signed-request";
 import type { TAuthorizationRegistryReader } from "./authorization/authorization-registry";
 import { toErrorResponse } from "./http/error-response";
+import { heRoutes } from "./http/he-routes";
 import { parseJsonBody } from "./http/parse-body";
 import { productJobRoutes, type TProductJobRoutesDeps } from "./http/product-job-routes";
 import { psiRoutes } from "./http/psi-routes";
 import { createUploadRouter } from "./http/upload-routes";
 import type { UploadService } from "./ingest/upload-service";
 import { runAggregateJob } from "./jobs/aggregate";
+import type { HeService } from "./jobs/he-service";
 import type { PsiService } from "./jobs/psi-service";
 import { jsonLineLog, sqlStateOf, type TEnclaveLog } from "./log";
 import type { MpcNode } from "./mpc/mpc-node";
@@ -57,6 +60,8 @@ export interface TEnclaveAppDeps {
   productJobs?: Pick<TProductJobRoutesDeps, "queue" | "preview">;
   /** Private set intersection sessions; when given, /v1/psi/sessions is served. */
   psi?: PsiService;
+  /** Encrypted-query products; when given, /v1/he/… is served. */
+  he?: HeService;
   /** This enclave as an MPC node (the caller creates and closes it); when given, /v1/mpc/… is served. */
   mpc?: MpcNode;
 }
@@ -143,6 +148,20 @@ export function createEnclaveApp(deps: TEnclaveAppDeps): Express {
     app.use(
       psiRoutes({
         psi: deps.psi,
+        signed: requireSignedRequest({
+          trustedKeys: deps.trustedClientKeys,
+          nonces,
+          windowMs,
+          now: () => now().getTime(),
+        }),
+      }),
+    );
+  }
+
+  if (deps.he) {
+    app.use(
+      heRoutes({
+        he: deps.he,
         signed: requireSignedRequest({
           trustedKeys: deps.trustedClientKeys,
           nonces,

@@ -90,6 +90,38 @@ export const ZEnclaveConfig = z
         .transform((k) => k.toLowerCase())
         .optional(),
     ),
+    /**
+     * Catalog datasets this enclave generates on first start (deterministic synthetic rows, loaded
+     * through the ingest pipeline like an upload): "CODE@VERSION=ROWS", comma-separated. The demo's
+     * MPC nodes each hold their department's dataset this way (ingest/generated-versions.ts).
+     */
+    ENCLAVE_GENERATED_DATASETS: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .transform((s) =>
+          s
+            .split(",")
+            .map((x) => x.trim())
+            .filter((x) => x !== ""),
+        )
+        .pipe(
+          z.array(
+            z
+              .string()
+              .regex(
+                /^[A-Z][A-Z0-9-]{1,63}@[0-9A-Za-z.-]{1,40}=[1-9][0-9]{0,6}$/,
+                "each entry must be CODE@VERSION=ROWS (e.g. TAX-INVOICE-SUMMARY@2026.11=4000)",
+              )
+              .transform((x) => {
+                const [ref, rows] = x.split("=") as [string, string];
+                const [code, version] = ref.split("@") as [string, string];
+                return { code, version, rows: Number(rows) };
+              }),
+          ),
+        )
+        .default([]),
+    ),
     ...MPC_ENVIRONMENT,
   })
   .superRefine((config, ctx) => {

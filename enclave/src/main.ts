@@ -8,10 +8,13 @@
  * AUTHORIZATION_REGISTRY_ADDRESS) at job time. With ENCLAVE_MPC_NODE_ID set (and its key and
  * peers, config.ts), the enclave is also an MPC node (mpc/README.md, mpc/vault-node.ts): it reads
  * its own vault for joint aggregates, claims message nonces in the vault's store (replays refused
- * across restarts), and serves /v1/mpc/…. SIGINT/SIGTERM close the listener, fail the
- * running MPC jobs (telling their peers), close the vault pool and exit 0.
+ * across restarts), and serves /v1/mpc/…. Encrypted-query jobs run on a pool of HE worker
+ * threads (one per core beyond the first, at most two: the main thread keeps serving). SIGINT/
+ * SIGTERM close the listener, fail the running MPC jobs (telling their peers), stop the HE
+ * workers, close the vault pool and exit 0.
  */
 import { createServer, type RequestListener } from "node:http";
+import { availableParallelism } from "node:os";
 import { publicKeyOf } from "@pdx/common/ed25519";
 import { loadConfigOrExit } from "@pdx/common/env";
 import type { TPsiCurve } from "@pdx/common/psi/curve";
@@ -20,8 +23,10 @@ import { CATALOG_DATASETS } from "@pdx/seeds/catalog/index";
 import { createEnclaveApp } from "./app";
 import { createAuthorizationRegistryReader } from "./authorization/authorization-registry";
 import { ZEnclaveConfig } from "./config";
-import { ensureLegalEntitiesVersion } from "./ingest/generated-versions";
+import { createHeWorkerPool, type HeWorkerPool } from "./he/he-worker-pool";
+import { ensureCatalogSampleVersion, ensureLegalEntitiesVersion } from "./ingest/generated-versions";
 import { UploadService } from "./ingest/upload-service";
+import { HeService } from "./jobs/he-service";
 import { createProductJobEngines, previewProductJob } from "./jobs/product-job-engines";
 import { ProductJobQueue } from "./jobs/product-job-queue";
 import { PsiService } from "./jobs/psi-service";
@@ -91,6 +96,8 @@ let uploads: UploadService | undefined;
 let productJobs: ProductJobQueue | undefined;
 let psi: PsiService | undefined;
 let psiCurve: TPsiCurve | undefined;
+let he: HeService | undefined;
+let hePool: HeWorkerPool | undefined;
 let mpc: MpcNode | undefined;
 let stopping = false;
 async function stop(signal: string) {
@@ -104,6 +111,8 @@ async function stop(signal: string) {
   await productJobs?.stop().catch(() => {});
   psi?.close();
   await psiCurve?.close().catch(() => {});
+  he?.close();
+  await hePool?.close().catch(() => {});
   await vault.close().catch(() => {});
   await authorizations.close().catch(() => {});
   process.exit(0);
@@ -146,6 +155,18 @@ try {
     rows: generic.stored.rowCount,
     ms: generic.ms,
   });
+  // Generated department datasets (ENCLAVE_GENERATED_DATASETS), e.g. an MPC node's own data.
+  for (const dataset of config.ENCLAVE_GENERATED_DATASETS) {
+    const loaded = await ensureCatalogSampleVersion({ store, keyStore }, dataset);
+    log({
+      event: "vault_ingest",
+      dataset: loaded.stored.code,
+      version: loaded.stored.version,
+      status: loaded.status,
+      rows: loaded.stored.rowCount,
+      ms: loaded.ms,
+    });
+  }
   uploads = await UploadService.open({ store, keyStore, dataDir: config.ENCLAVE_DATA_DIR, log });
   productJobs = new ProductJobQueue({
     store: vault.productJobStore(),
@@ -166,8 +187,17 @@ try {
     sessions: new PsiSessionStore({ onEnd: (summary) => log({ event: "psi_session_end", ...summary }) }),
     signer: { secretKey: config.ENCLAVE_SIGNING_KEY, publicKey: publicKeyOf(config.ENCLAVE_SIGNING_KEY) },
   });
+  hePool = createHeWorkerPool({ size: Math.max(1, Math.min(2, availableParallelism() - 1)) });
+  he = new HeService({
+    vault,
+    keyStore,
+    authorizations,
+    catalog: CATALOG_DATASETS,
+    pool: hePool,
+    signer: { secretKey: config.ENCLAVE_SIGNING_KEY, publicKey: publicKeyOf(config.ENCLAVE_SIGNING_KEY) },
+  });
   if (mpcConfig) {
-    mpc = createVaultMpcNode({ config: mpcConfig, vault, log });
+    mpc = createVaultMpcNode({ config: mpcConfig, vault, log, authorizations });
     log({ event: "mpc_node", nodeId: mpc.id, peers: mpcConfig.peers.map((p) => p.nodeId) });
   }
 } catch (err) {
@@ -193,6 +223,7 @@ if (!stopping) {
       preview: (request) => previewProductJob(vault, request),
     },
     psi,
+    he,
     mpc,
   });
   log({ event: "ready", ms: Math.round(performance.now() - startedAt) });

@@ -2,9 +2,11 @@
  * The server's configuration, parsed once at start from the environment (common/env): a bad
  * value stops the process naming the variable, never echoing a secret.
  */
+
 import { z } from "zod";
 import { DEV_CHAIN_ACCOUNT0_PRIVATE_KEY } from "./chain";
 import { DEFAULT_SESSION_TTL_MINUTES } from "./domain/auth/sessions";
+import { ZMpcNodeRef } from "./enclave-client/mpc-jobs";
 
 const HEX32 = /^[0-9a-f]{64}$/;
 const blankToUndefined = (v: unknown) => (v === "" ? undefined : v);
@@ -67,6 +69,29 @@ export const ZServerConfig = z
     USER_KEY_ENCRYPTION_KEY: z
       .string({ message: "is required (64 hex chars; seals every user's signing key)" })
       .regex(HEX32, "must be 64 lowercase hex characters"),
+    /**
+     * The MPC nodes joint-statistics products run on: JSON array of { nodeId, url,
+     * signingPublicKey } (each node's ed25519 key: coordinator receipts must verify with it).
+     * Empty: no joint products can run.
+     */
+    MPC_NODES: z.preprocess(
+      blankToUndefined,
+      z
+        .string()
+        .transform((text, ctx): unknown => {
+          try {
+            return JSON.parse(text);
+          } catch {
+            ctx.addIssue({
+              code: "custom",
+              message: "must be a JSON array of { nodeId, url, signingPublicKey }",
+            });
+            return z.NEVER;
+          }
+        })
+        .pipe(z.array(ZMpcNodeRef).max(64))
+        .default([]),
+    ),
     PUBLIC_NOTICE_DAYS: z.preprocess(blankToUndefined, z.coerce.number().min(0).max(60).default(5)),
     CHAIN_RPC_URL: z.preprocess(blankToUndefined, z.string().url().default("http://127.0.0.1:8545")),
     CHAIN_PRIVATE_KEY: z.preprocess(

@@ -15,6 +15,7 @@ import { seedDemoData } from "./domain/seed/seed-demo-data";
 import { createKeyring } from "./domain/signing/keyring";
 import { reanchorAfterChainReset } from "./domain/usage/anchoring";
 import { createEnclaveClient, type TEnclaveClient } from "./enclave-client";
+import { createMpcJobsClient } from "./enclave-client/mpc-jobs";
 import { createServerApp } from "./http/app";
 import { startAnchoringTimer, type TAnchoringTimer } from "./jobs/anchoring-timer";
 import { startChainWritesTimer, type TChainWritesTimer } from "./jobs/chain-writes-timer";
@@ -100,6 +101,10 @@ async function main() {
       enclavePublicKey: config.ENCLAVE_PUBLIC_KEY,
     });
     await waitForEnclaveIdentity(enclave, config.ENCLAVE_PUBLIC_KEY);
+    const mpc =
+      config.MPC_NODES.length > 0
+        ? createMpcJobsClient({ nodes: config.MPC_NODES, serverSigningKey: config.SERVER_SIGNING_KEY })
+        : null;
 
     chain = createChainClient({ rpcUrl: config.CHAIN_RPC_URL, privateKey: config.CHAIN_PRIVATE_KEY });
     const anchor = await reanchorAfterChainReset(db, chain, { log });
@@ -143,6 +148,7 @@ async function main() {
       {
         db,
         enclave,
+        mpc,
         chain,
         registries,
         enclavePublicKey: config.ENCLAVE_PUBLIC_KEY,

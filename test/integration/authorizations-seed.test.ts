@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   DEMO_AUTHORIZATION_ID,
+  DEMO_HE_AUTHORIZATION_ID,
+  DEMO_MPC_AUTHORIZATION_ID,
   DEMO_PSI_AUTHORIZATION_ID,
   DEMO_SCENARIO,
   DEMO_SCENARIO_ID,
@@ -84,10 +86,41 @@ describe("seedDemoAuthorization", () => {
       "SELECT code, authorization_id FROM products ORDER BY code",
     );
     expect(rows).toEqual([
+      { code: "dept-monthly-coverage", authorization_id: DEMO_MPC_AUTHORIZATION_ID },
       { code: "le-district-industry", authorization_id: DEMO_AUTHORIZATION_ID },
+      { code: "le-portfolio-stats", authorization_id: DEMO_HE_AUTHORIZATION_ID },
+      { code: "le-private-lookup", authorization_id: DEMO_HE_AUTHORIZATION_ID },
+      { code: "le-private-scoring", authorization_id: DEMO_HE_AUTHORIZATION_ID },
       { code: "le-register-coverage", authorization_id: DEMO_PSI_AUTHORIZATION_ID },
       { code: "le-status-check", authorization_id: DEMO_PSI_AUTHORIZATION_ID },
     ]);
+  });
+
+  it("created the encrypted-query scenario's authorization (computed as he) over the four feature fields", async () => {
+    const operator = await kit.callerAs("operator@demo.pdx.cn");
+    const detail = await operator.authorizations.getAuthorization({ id: DEMO_HE_AUTHORIZATION_ID });
+    expect(detail.status).toBe("active");
+    expect(detail.scope.map((d) => [d.datasetCode, d.fields.map((f) => f.name)])).toEqual([
+      ["LE-BASE", ["founded_on", "registered_capital", "status", "uscc"]],
+    ]);
+  });
+
+  it("created the joint-statistics scenario's authorization (mpc) over three departments, approved by each", async () => {
+    const operator = await kit.callerAs("operator@demo.pdx.cn");
+    const detail = await operator.authorizations.getAuthorization({ id: DEMO_MPC_AUTHORIZATION_ID });
+    expect(detail.status).toBe("active");
+    expect(detail.scope.map((d) => [d.datasetCode, d.fields.map((f) => f.name)])).toEqual([
+      ["HC-VACCINATION", ["doses", "month"]],
+      ["SS-EMPLOYER-CONTRIBUTION", ["insured_count", "month"]],
+      ["TAX-INVOICE-SUMMARY", ["customers", "month"]],
+    ]);
+    const { rows } = await kit.db.query<{ step: string }>(
+      "SELECT step FROM signed_approvals WHERE subject_type = 'authorization' AND subject_id = $1",
+      [DEMO_MPC_AUTHORIZATION_ID],
+    );
+    // One source step per department, then the regulator.
+    expect(rows.filter((r) => r.step.startsWith("source:"))).toHaveLength(3);
+    expect(rows.filter((r) => r.step === "regulator")).toHaveLength(1);
   });
 
   it("changes nothing when run again", async () => {
@@ -95,7 +128,12 @@ describe("seedDemoAuthorization", () => {
     const summary = await seedDemoAuthorization(kit.db, { keyring: kit.deps.keyring });
     expect(summary).toEqual({
       changed: false,
-      authorizationIds: [DEMO_AUTHORIZATION_ID, DEMO_PSI_AUTHORIZATION_ID],
+      authorizationIds: [
+        DEMO_AUTHORIZATION_ID,
+        DEMO_PSI_AUTHORIZATION_ID,
+        DEMO_HE_AUTHORIZATION_ID,
+        DEMO_MPC_AUTHORIZATION_ID,
+      ],
       productsLinked: 0,
     });
     expect(await writeCounts(kit.db)).toEqual(before);

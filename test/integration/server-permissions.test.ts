@@ -171,7 +171,11 @@ describe("CSRF rule for mutations", () => {
     const caller = await kit.callerAs("buyer@demo.pdx.cn", { csrfHeader: null });
     const products = await caller.catalog.listProducts({});
     expect(products.map((p) => p.code)).toEqual([
+      "dept-monthly-coverage",
       "le-district-industry",
+      "le-portfolio-stats",
+      "le-private-lookup",
+      "le-private-scoring",
       "le-register-coverage",
       "le-status-check",
     ]);

@@ -28,6 +28,10 @@ export interface TSystemPorts {
   chain: number;
   pg: number;
   vaultPg: number;
+  /** First port of the MPC nodes (tax, social, health: +0, +1, +2); default enclave + 1. */
+  mpc?: number;
+  /** First port of the MPC nodes' PGlite vaults; default vaultPg + 1. */
+  mpcVaultPg?: number;
 }
 
 export async function startSystemUnderTest(
@@ -45,6 +49,8 @@ export async function startSystemUnderTest(
     CHAIN_PORT: String(ports.chain),
     PG_PORT: String(ports.pg),
     VAULT_PG_PORT: String(ports.vaultPg),
+    MPC_PORT: String(ports.mpc ?? ports.enclave + 1),
+    MPC_VAULT_PG_PORT: String(ports.mpcVaultPg ?? ports.vaultPg + 1),
     ANCHOR_INTERVAL_MS: "1000",
     // Notice periods end at once so browser tests can walk admission and registration to the end.
     PUBLIC_NOTICE_DAYS: "0",

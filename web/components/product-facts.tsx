@@ -10,13 +10,16 @@ export type TPrivacyRuleView =
       reveals: "intersection" | "cardinality";
       maxBuyerItems: number;
       minBuyerItems: number;
-    };
+    }
+  | { kind: "encrypted-input"; reveals: "per-entity" | "subset-aggregate" };
 
 /** The privacy rule in words, e.g. "最小分组 k = 10，不足 10 家企业的单元格不予输出". */
 export function PrivacyRuleText({ rule }: { rule: TPrivacyRuleView }) {
   const { t, formatNumber } = useI18n();
   if (rule.kind === "min-group-size")
     return <span data-testid="privacy-rule">{t("privacy.minGroupSize", { k: rule.k })}</span>;
+  if (rule.kind === "encrypted-input")
+    return <span data-testid="privacy-rule">{t(`privacy.encryptedInput.${rule.reveals}`)}</span>;
   return (
     <span data-testid="privacy-rule">
       {t(`privacy.setMembership.${rule.reveals}`)}（
@@ -32,7 +35,11 @@ export function PrivacyRuleText({ rule }: { rule: TPrivacyRuleView }) {
 }
 
 /** The delivery form in words. */
-export function DeliveryFormText({ form }: { form: "authorized_query" | "private_set_intersection" }) {
+export function DeliveryFormText({
+  form,
+}: {
+  form: "authorized_query" | "private_set_intersection" | "encrypted_query" | "joint_statistics";
+}) {
   const { t } = useI18n();
   return <span>{t(`delivery.${form}`)}</span>;
 }

@@ -4,7 +4,11 @@
  *   - `ensureMockVersion`: version "mock" of any catalog dataset, from `rawMockRows` (plainly fake
  *     rows), which product jobs read in mock mode;
  *   - `ensureLegalEntitiesVersion`: LE-BASE "2026.11" from the synthetic register
- *     (seeds/legal-entities.ts), under the spec of its catalog entry.
+ *     (seeds/legal-entities.ts), under the spec of its catalog entry;
+ *   - `ensureCatalogSampleVersion`: any catalog dataset at a real version label, from the same
+ *     deterministic generator (rawMockRows, seeded by the dataset code), e.g. the department
+ *     datasets the demo's MPC nodes hold (ENCLAVE_GENERATED_DATASETS); `catalogSampleRows` gives
+ *     the same rows to tests that recompute a joint result in plaintext.
  * Each is idempotent: a version already loaded is left as it is.
  */
 import { randomUUID } from "node:crypto";
@@ -100,5 +104,41 @@ export function ensureLegalEntitiesVersion(
     LE_BASE_DATASET.version,
     () => generateLegalEntities({ count: options.count }) as Iterable<Record<string, unknown>>,
     { batchRows: options.batchRows },
+  );
+}
+
+/** The generator seed of a catalog dataset's sample version (stable per code). */
+function sampleSeedOf(code: string): number {
+  let seed = 17;
+  for (const ch of code) seed = (seed * 31 + ch.charCodeAt(0)) % 1_000_003;
+  return seed;
+}
+
+/** The catalog entry of `code`; throws naming it when the catalog has none. */
+export function catalogEntryOf(code: string): TDatasetEntry {
+  const entry = CATALOG_DATASETS.find((e) => e.code === code);
+  if (!entry) throw new Error(`ingest: the catalog has no dataset ${code}`);
+  return entry;
+}
+
+/** The deterministic rows of a catalog dataset's sample version (what ensureCatalogSampleVersion loads). */
+export function catalogSampleRows(code: string, rows: number) {
+  return rawMockRows(catalogEntryOf(code), rows, sampleSeedOf(code));
+}
+
+/** `code`@`version` from `rows` deterministic generated rows, unless that version is loaded. */
+export function ensureCatalogSampleVersion(
+  deps: TLoadVersionDeps,
+  dataset: { code: string; version: string; rows: number },
+  options: { batchRows?: number } = {},
+): Promise<TEnsureResult> {
+  if (dataset.version === MOCK_VERSION)
+    throw new Error(`ingest: version "${MOCK_VERSION}" is reserved for mock versions`);
+  return ensureGeneratedVersion(
+    deps,
+    vaultDatasetSpecOf(catalogEntryOf(dataset.code)),
+    dataset.version,
+    () => catalogSampleRows(dataset.code, dataset.rows),
+    options,
   );
 }

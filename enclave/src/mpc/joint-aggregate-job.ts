@@ -147,6 +147,11 @@ export class JointAggregateJob {
     return this.deps.spec.jobId;
   }
 
+  /** The job's (parsed) spec. */
+  get spec(): TMpcJobSpec {
+    return this.deps.spec;
+  }
+
   get isRunning(): boolean {
     return this.state === "running";
   }

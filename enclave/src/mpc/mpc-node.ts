@@ -11,6 +11,8 @@
  * started here yet (its propose is still on the way) waits in a small bounded buffer.
  * Refusals throw SignedRequestError / EnclaveError, which the router maps to HTTP statuses.
  */
+
+import { publicKeyOf } from "@pdx/common/ed25519";
 import {
   type TMpcJobSpec,
   type TMpcJobStatus,
@@ -31,6 +33,7 @@ import { openPayload, parseFrame, sealMessage, verifyHeader } from "./envelope";
 import { httpTransport, type TMpcTransport } from "./http-transport";
 import { JointAggregateJob, type TMpcInspector } from "./joint-aggregate-job";
 import type { TMpcNodeConfig, TMpcPeer } from "./node-config";
+import { signMpcReceipt } from "./receipt";
 
 /** What the node logs: ids, states and codes only (never payloads, values or keys). */
 export type TMpcLogEvent =
@@ -114,6 +117,22 @@ export class MpcNode {
   /** The node's view of a job, or null if it does not know it. */
   status(jobId: string): TMpcJobStatus | null {
     return this.jobs.get(jobId)?.status() ?? null;
+  }
+
+  /**
+   * The status with, on the coordinator of a released job, its signed v2 receipt (receipt.ts:
+   * signed with this node's ed25519 key, the enclave's receipt key); null if the job is unknown.
+   */
+  statusWithReceipt(jobId: string): TMpcJobStatus | null {
+    const job = this.jobs.get(jobId);
+    if (!job) return null;
+    const status = job.status();
+    const { signingKey } = this.options.config;
+    const receipt = signMpcReceipt(job.spec, status, {
+      secretKey: signingKey,
+      publicKey: publicKeyOf(signingKey),
+    });
+    return { ...status, receipt };
   }
 
   /** Resolves with the job's final status once it ended here; throws JOB_UNKNOWN. */

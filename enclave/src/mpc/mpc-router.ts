@@ -4,7 +4,8 @@
  *                           itself, not by headers) → 202 { received: true }
  *   POST /v1/mpc/jobs       platform → coordinator: ZMpcJobSpec (clientAuth) → 202 ZMpcJobStatus
  *   GET  /v1/mpc/jobs/:id   platform: the job's status on this node (clientAuth) → ZMpcJobStatus;
- *                           on the coordinator, once released, with the protected result
+ *                           on the coordinator, once released, with the protected result and the
+ *                           coordinator's signed v2 receipt (receipt.ts)
  * Refusals are ZEnclaveError bodies with the statuses of http/error-response.ts: answered here, or,
  * with `passErrors`, by the app's own error handler (the enclave app's also logs them).
  */
@@ -61,7 +62,7 @@ export function createMpcRouter(node: MpcNode, options: TMpcRouterOptions): Rout
   router.get("/v1/mpc/jobs/:id", specBody, options.clientAuth, (req, res) => {
     const id = z.uuid().safeParse(req.params.id);
     if (!id.success) throw new EnclaveError("INVALID_REQUEST", "job id must be a UUID");
-    const status = node.status(id.data);
+    const status = node.statusWithReceipt(id.data);
     if (!status) throw new EnclaveError("JOB_UNKNOWN", `no mpc job ${id.data} on node ${node.id}`);
     res.json(ZMpcJobStatus.parse(status));
   });

@@ -13,6 +13,11 @@
  *      row per distinct value; a `sum_of_squares` measure in the compiler would replace it.
  * Order: plan (refusals cost nothing) → authorize (optional hook) → check k and the encoding's
  * range from public facts → charge ε at the buyer's budget → run the queries.
+ *
+ * A party may bucket a date group field by year or month (groupBucket: the compiler's date
+ * buckets, "2025-03") and state its value field's unit as a power of ten of the job's unit
+ * (valueScale: 4 for 万元 in a job counting 元): its bounds are then divided by 10^valueScale for its
+ * own queries and every sum and grid value multiplied back exactly, in decimal, before encoding.
  */
 import type { TAggregateQuery, TGroupKey } from "@pdx/common/enclave-query";
 import { EnclaveError } from "../errors";
@@ -26,7 +31,16 @@ import {
 } from "./data-source";
 import { clampSteps, groupDomainOf, LocalVectorBuilder, squareSteps } from "./joint-vector";
 import { jointEpsilon } from "./release";
-import { fixedPointSteps } from "./shares";
+import { fixedPointSteps, stepsToDecimal } from "./shares";
+
+/** Most decimals a scaled value keeps (values are exact decimals of at most this many places). */
+const SCALE_DECIMALS = 12;
+
+/** text × 10^power, exactly, as decimal text (power 0: the text unchanged). */
+export function scaleDecimal(text: string, power: number): string {
+  if (power === 0) return text;
+  return stepsToDecimal(fixedPointSteps(text, SCALE_DECIMALS), SCALE_DECIMALS - power);
+}
 
 export interface TVaultDataSourceOptions {
   vault: Pick<Vault, "storedDataset" | "runAggregateQuery" | "privacyBudgetLedger">;
@@ -58,8 +72,15 @@ export function createVaultDataSource(options: TVaultDataSourceOptions): TMpcDat
         spec.groups.kind === "total" || !party.groupField
           ? null
           : spec.groups.kind === "categories"
-            ? party.groupField
+            ? party.groupBucket
+              ? { field: party.groupField, bucket: party.groupBucket, as: GROUP_BUCKET }
+              : party.groupField
             : { field: party.groupField, width: spec.groups.width, as: GROUP_BUCKET };
+      const scale = party.valueScale ?? 0;
+      // The party's own bounds, in its field's unit (the job's bounds are in the job's unit).
+      const ownBounds = spec.bounds?.map((b) => Number(scaleDecimal(String(b), -scale))) as
+        | [number, number]
+        | undefined;
       const withValues = layout.columns.includes("sum");
       const withSquares = layout.columns.includes("sum_of_squares");
       const declared = [
@@ -71,8 +92,8 @@ export function createVaultDataSource(options: TVaultDataSourceOptions): TMpcDat
         groupBy: groupKey ? [groupKey] : [],
         measures: [
           { fn: "count", as: "rows" },
-          ...(withValues && spec.bounds
-            ? [{ fn: "sum" as const, field: party.valueField!, as: "value", bounds: spec.bounds }]
+          ...(withValues && ownBounds
+            ? [{ fn: "sum" as const, field: party.valueField!, as: "value", bounds: ownBounds }]
             : []),
         ],
       };
@@ -84,7 +105,11 @@ export function createVaultDataSource(options: TVaultDataSourceOptions): TMpcDat
               ...base,
               groupBy: [
                 ...(groupKey ? [groupKey] : []),
-                { field: party.valueField!, width: 10 ** -spec.encoding.decimals, as: VALUE_BUCKET },
+                {
+                  field: party.valueField!,
+                  width: Number(`1e${-(spec.encoding.decimals + scale)}`),
+                  as: VALUE_BUCKET,
+                },
               ],
               measures: [{ fn: "count", as: "rows" }],
             },
@@ -117,7 +142,7 @@ export function createVaultDataSource(options: TVaultDataSourceOptions): TMpcDat
           const bucket = group.dims[group.dims.length - 1] ?? "";
           if (index === undefined || bucket === "") continue;
           const steps = clampSteps(
-            fixedPointSteps(bucket, spec.encoding.decimals),
+            fixedPointSteps(scaleDecimal(bucket, scale), spec.encoding.decimals),
             spec.bounds,
             spec.encoding.decimals,
           );
@@ -133,7 +158,7 @@ export function createVaultDataSource(options: TVaultDataSourceOptions): TMpcDat
         builder.add(index, {
           count: group.count,
           units: group.units,
-          sum: withValues ? (group.sums[0] ?? null) : null,
+          sum: withValues && group.sums[0] != null ? scaleDecimal(group.sums[0], scale) : null,
           sumOfSquaresSteps: squares.get(index) ?? 0n,
         });
       }

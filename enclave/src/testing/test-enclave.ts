@@ -5,14 +5,16 @@
  * Jobs check their authorization on the chain given by `authorizationRegistry`; without one, the
  * enclave reads a registry at a closed port, so every job is refused with CHAIN_UNAVAILABLE.
  * Like main.ts, it also loads LE-BASE into the generic layout (ingest pipeline) and serves the
- * upload endpoints, product jobs and private set intersection sessions (node:crypto curve on
- * the main thread), with a key store under a temporary data directory.
+ * upload endpoints, product jobs, private set intersection sessions (node:crypto curve on
+ * the main thread) and encrypted-query products (one HE worker thread, started at the first HE
+ * job), with a key store under a temporary data directory.
  *
  * With `mpc`, the enclave is also an MPC node, wired as main.ts does (createVaultMpcNode: its own
  * vault as the data source, the vault's nonce store; the real app's /v1/mpc/… routes; its ed25519
  * key is the enclave's, its X25519 key fresh unless given). Peers' ports are known only once they listen,
  * so the peer list can be set after start (`mpc.setPeers`): like a restart with a new
- * ENCLAVE_MPC_PEERS, it replaces the node and rebuilds the app, on the same port.
+ * ENCLAVE_MPC_PEERS, it replaces the node and rebuilds the app, on the same port. Given an
+ * `authorizationRegistry`, the node checks every joint job's authorization as main.ts does.
  * test-enclave-cluster.ts starts n such enclaves and connects them.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -30,8 +32,10 @@ import {
   createAuthorizationRegistryReader,
   type TAuthorizationRegistryReaderOptions,
 } from "../authorization/authorization-registry";
+import { createHeWorkerPool, type HeWorkerPool } from "../he/he-worker-pool";
 import { ensureLegalEntitiesVersion } from "../ingest/generated-versions";
 import { UploadService } from "../ingest/upload-service";
+import { HeService } from "../jobs/he-service";
 import { createProductJobEngines, previewProductJob } from "../jobs/product-job-engines";
 import { ProductJobQueue } from "../jobs/product-job-queue";
 import { PsiService } from "../jobs/psi-service";
@@ -132,6 +136,14 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
   };
   await prepare();
   const psiCurve = await createNodePsiCurve();
+  // Started at the first HE job only: most tests never run one.
+  let hePool: HeWorkerPool | undefined;
+  const heEvaluator = {
+    evaluate(job: Parameters<HeWorkerPool["evaluate"]>[0]) {
+      hePool ??= createHeWorkerPool({ size: 1 });
+      return hePool.evaluate(job);
+    },
+  };
 
   // The MPC node, when asked for: rebuilt with the vault (restartApp) and with the peer list.
   const mpcOptions = options.mpc;
@@ -152,6 +164,8 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
           vault,
           log: (e) => logs.push(e),
           inspect: mpcOptions.inspect,
+          // Joint jobs are checked against the chain only when the test gives a registry.
+          ...(options.authorizationRegistry ? { authorizations } : {}),
         })
       : undefined;
 
@@ -159,6 +173,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
   let productJobs!: ProductJobQueue;
   let uploads!: UploadService;
   let psi!: PsiService;
+  let he!: HeService;
   let handler!: RequestListener;
   const buildApp = () =>
     createEnclaveApp({
@@ -170,6 +185,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       uploads,
       productJobs: { queue: productJobs, preview: (request) => previewProductJob(vault, request) },
       psi,
+      he,
       mpc: mpcNode,
       ...options.appDeps,
     });
@@ -203,6 +219,14 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       sessions: new PsiSessionStore(),
       signer: { secretKey: enclaveKeys.secretKey, publicKey: enclaveKeys.publicKey },
     });
+    he = new HeService({
+      vault,
+      keyStore,
+      authorizations,
+      catalog: CATALOG_DATASETS,
+      pool: heEvaluator,
+      signer: { secretKey: enclaveKeys.secretKey, publicKey: enclaveKeys.publicKey },
+    });
     mpcNode = startMpcNode();
     handler = buildApp();
     // The listener goes through `handler`, so setPeers can swap the app on the same port.
@@ -212,7 +236,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       server.once("error", reject);
       server.listen(0, "127.0.0.1");
     });
-    const [jobs, service, sessions] = [productJobs, uploads, psi];
+    const [jobs, service, sessions, encrypted] = [productJobs, uploads, psi, he];
     close = async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -223,6 +247,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
       await jobs.stop();
       await service.close();
       sessions.close();
+      encrypted.close();
     };
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   };
@@ -283,6 +308,7 @@ export async function startTestEnclave(options: TTestEnclaveOptions = {}): Promi
     async stop() {
       await close();
       await psiCurve.close();
+      await hePool?.close();
       await vault.close();
       await authorizations.close();
       await db.drop();

@@ -11,6 +11,7 @@ import type { TVerifyAnswer } from "@pdx/common/enclave-query";
 import { runMigrations, type TMigrationResult } from "@pdx/common/migrate";
 import type { TDatasetVersion } from "@pdx/common/vault-api";
 import pg from "pg";
+import { readHeFeatures, type THeFeaturePlan, type THeFeatureTable } from "../he/vault-features";
 import { IngestStore } from "../ingest/ingest-store";
 import { PrivacyBudgetLedger } from "../privacy/budget-ledger";
 import {
@@ -217,6 +218,14 @@ export class Vault {
     options: Parameters<typeof readIdentifierColumn>[2],
   ): AsyncGenerator<string[]> {
     return readIdentifierColumn(this.pool, plan, options);
+  }
+
+  /** The entity directory and feature columns of an encrypted-query product (he/vault-features.ts). */
+  readHeFeatures(
+    plan: THeFeaturePlan,
+    options: Parameters<typeof readHeFeatures>[2],
+  ): Promise<THeFeatureTable> {
+    return readHeFeatures(this.pool, plan, options);
   }
 
   /** Closes the pool. */

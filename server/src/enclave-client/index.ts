@@ -18,6 +18,7 @@ import {
 import { sha256Hex } from "@pdx/common/hash";
 import { verifyReceipt } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
+import { createHeQueriesClient, type THeQueriesClient } from "./he-queries";
 import { createProductJobsClient, type TProductJobsClient } from "./product-jobs";
 import { createPsiSessionsClient, type TPsiSessionsClient } from "./psi-sessions";
 import { createSignedCall, INVALID_MESSAGE, UNAVAILABLE_MESSAGE } from "./signed-call";
@@ -53,6 +54,8 @@ export interface TEnclaveClient {
   vaultUploads: TVaultUploadsClient;
   /** Private set intersection sessions: blinded points relayed, receipts verified (./psi-sessions.ts). */
   psiSessions: TPsiSessionsClient;
+  /** Encrypted queries: directories and homomorphic jobs, receipts verified (./he-queries.ts). */
+  heQueries: THeQueriesClient;
 }
 
 export interface TEnclaveClientOptions {
@@ -74,6 +77,7 @@ export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient
     productJobs: createProductJobsClient(opts),
     vaultUploads: createVaultUploadsClient(opts),
     psiSessions: createPsiSessionsClient(opts),
+    heQueries: createHeQueriesClient(opts),
 
     async identity() {
       const { status, body } = await call("GET", IDENTITY_PATH);

@@ -5,6 +5,8 @@
  * cookie (httpOnly, SameSite=Strict, Path=/, Secure when configured). CORS is never enabled, so
  * a page from another origin can neither read responses nor send the x-pdx-csrf header.
  */
+
+import { HE_MAX_JOB_BODY_BYTES } from "@pdx/common/enclave-he";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import express, { type Express, type Response } from "express";
 import { DbError } from "../db";
@@ -30,10 +32,16 @@ export const MAX_UPLOAD_BODY_BYTES = 8 * 1024 * 1024;
  */
 const UPLOAD_PROCEDURES = new Set(["operators.uploadDocument", "psi.sendChunk"]);
 
-/** True when every procedure of a (possibly batched, "a,b") tRPC path carries large bodies. */
-function isUploadPath(path: string): boolean {
+/**
+ * Procedures that carry homomorphic requests (and get HE_MAX_JOB_BODY_BYTES): ciphertexts and
+ * seeded Galois keys — a lookup over 100k entities is ≈ 20 MB of JSON, 2^20 entities ≈ 55 MB.
+ */
+const HE_PROCEDURES = new Set(["he.run"]);
+
+/** True when every procedure of a (possibly batched, "a,b") tRPC path is in `set`. */
+function allIn(path: string, set: ReadonlySet<string>): boolean {
   const procedures = path.slice(1).split(",");
-  return procedures.length > 0 && procedures.every((p) => UPLOAD_PROCEDURES.has(p));
+  return procedures.length > 0 && procedures.every((p) => set.has(p));
 }
 
 export interface TServerAppOptions {
@@ -116,7 +124,14 @@ export function createServerApp(deps: TServerDeps, opts: TServerAppOptions): Exp
   const trpcDefault = trpcWithLimit(MAX_BODY_BYTES);
   // Dossier documents travel as base64 inside one procedure's JSON body; only it gets the larger limit.
   const trpcUpload = trpcWithLimit(MAX_UPLOAD_BODY_BYTES);
-  app.use("/trpc", (req, res, next) => (isUploadPath(req.path) ? trpcUpload : trpcDefault)(req, res, next));
+  const trpcHe = trpcWithLimit(HE_MAX_JOB_BODY_BYTES);
+  app.use("/trpc", (req, res, next) =>
+    (allIn(req.path, HE_PROCEDURES) ? trpcHe : allIn(req.path, UPLOAD_PROCEDURES) ? trpcUpload : trpcDefault)(
+      req,
+      res,
+      next,
+    ),
+  );
 
   // Raw chunks of vault uploads (binary, so not tRPC); authenticated like /trpc.
   app.use(createUploadRouter(deps, requestInfoOf, log));

@@ -15,6 +15,7 @@ import { orgIdFor, seedDemoData } from "../domain/seed/seed-demo-data";
 import { stableUuid } from "../domain/seed/stable-id";
 import { createKeyring, generateKeyEncryptionKey } from "../domain/signing/keyring";
 import { createEnclaveClient, type TEnclaveClient } from "../enclave-client";
+import type { TMpcJobsClient } from "../enclave-client/mpc-jobs";
 import { createAppCaller } from "../trpc/app-router";
 import { createContext, type TServerDeps } from "../trpc/context";
 
@@ -42,6 +43,8 @@ export interface TServerTestKitOptions {
   registries?: TRegistriesClient | null;
   /** Public-notice period in days (default 5, as in production). */
   publicNoticeDays?: number;
+  /** The MPC nodes' client (joint-statistics products); none by default. */
+  mpc?: TMpcJobsClient;
 }
 
 /** E-mail of the admin user addAdminUser creates. */
@@ -69,6 +72,7 @@ export async function createServerTestKit(opts: TServerTestKitOptions = {}): Pro
         timeoutMs: 2000,
       }),
     chain,
+    mpc: opts.mpc ?? null,
     registries: opts.registries ?? null,
     enclavePublicKey,
     sessionTtlMinutes: 480,

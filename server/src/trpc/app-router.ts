@@ -8,6 +8,8 @@ import { authorizationsRouter } from "./routers/authorizations";
 import { catalogRouter } from "./routers/catalog";
 import { datasetsRouter } from "./routers/datasets";
 import { demandsRouter } from "./routers/demands";
+import { heRouter } from "./routers/he";
+import { mpcRouter } from "./routers/mpc";
 import { operatorsRouter } from "./routers/operators";
 import { orgsRouter } from "./routers/orgs";
 import { productJobsRouter } from "./routers/productJobs";
@@ -35,6 +37,8 @@ export const appRouter = router({
   vault: vaultRouter,
   productJobs: productJobsRouter,
   psi: psiRouter,
+  mpc: mpcRouter,
+  he: heRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import type { TDb } from "../db";
 import { resolveSession, type TSessionLookup } from "../domain/auth/sessions";
 import type { TKeyring } from "../domain/signing/keyring";
 import type { TEnclaveClient } from "../enclave-client";
+import type { TMpcJobsClient } from "../enclave-client/mpc-jobs";
 
 /** Everything procedures need, created once at start. */
 export interface TServerDeps {
@@ -26,6 +27,8 @@ export interface TServerDeps {
   publicNoticeDays: number;
   /** Origins allowed to send mutations (when the request carries an Origin header). */
   allowedOrigins: readonly string[];
+  /** The MPC nodes (joint-statistics products); absent or null when none are configured. */
+  mpc?: TMpcJobsClient | null;
   /** Clock, for tests. */
   now?: () => Date;
   /** Log sink for server-side diagnostics; defaults to console.error. */

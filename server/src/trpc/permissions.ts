@@ -173,6 +173,20 @@ export const PROCEDURE_ACCESS = {
   "psi.get": ["buyer"],
   "psi.listMine": ["buyer"],
 
+  // ── joint statistics (multi-party computation across enclave nodes) ──
+  // A job belongs to the organization that started it (checked by domain/mpc).
+  "mpc.start": ["buyer"],
+  "mpc.refresh": ["buyer"],
+  "mpc.get": ["buyer"],
+  "mpc.listMine": ["buyer"],
+
+  // ── encrypted queries (homomorphic encryption) ──
+  // A query belongs to the organization that ran it (checked by domain/he).
+  "he.directory": ["buyer"],
+  "he.run": ["buyer"],
+  "he.get": ["buyer"],
+  "he.listMine": ["buyer"],
+
   // ── vault ingest ──
   // Only the dataset's source department (checked by the domain; others' answer NOT_FOUND).
   "vault.uploadableDatasets": ["data_source"],

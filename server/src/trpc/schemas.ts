@@ -3,6 +3,8 @@
  * bounded; outputs list exactly the fields a client may receive.
  */
 import { ZSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
+import { ZHeFeature } from "@pdx/common/he/features";
+import { HE_MODES } from "@pdx/common/he/layout";
 import { PSI_ITEM_FORMATS } from "@pdx/common/psi/normalize";
 import { ZSignedReceipt } from "@pdx/common/receipt";
 import { ZFieldUsed, ZLocalizedText, ZOutputColumn, ZPrivacyRule } from "@pdx/products";
@@ -50,11 +52,32 @@ export const ZProduct = z.object({
   description: ZLocalizedText,
   operator: ZOrgRef,
   dataset: z.object({ code: z.string(), name: ZLocalizedText, sourceOrg: ZOrgRef }),
-  deliveryForm: z.enum(["authorized_query", "private_set_intersection"]),
+  deliveryForm: z.enum([
+    "authorized_query",
+    "private_set_intersection",
+    "encrypted_query",
+    "joint_statistics",
+  ]),
   privacyRule: ZPrivacyRule,
   fieldsUsed: z.array(ZFieldUsed),
   columns: z.array(ZOutputColumn),
   setIntersection: z.object({ field: z.string(), format: z.enum(PSI_ITEM_FORMATS) }).nullable(),
+  encryptedQuery: z
+    .object({ mode: z.enum(HE_MODES), entityField: z.string(), features: z.array(ZHeFeature) })
+    .nullable(),
+  jointStatistics: z
+    .object({
+      coordinator: z.string(),
+      parties: z.array(
+        z.object({ node: z.string(), holder: ZLocalizedText, datasetCode: z.string(), version: z.string() }),
+      ),
+      groups: z.array(z.string()),
+      statistics: z.array(z.enum(["count", "sum", "mean", "variance"])),
+      bounds: z.tuple([z.number(), z.number()]),
+      epsilon: z.number(),
+      rowsPerUnit: z.number().int(),
+    })
+    .nullable(),
 });
 
 // ── runs

@@ -1,7 +1,9 @@
 import { authorizationsEn } from "./areas/authorizations.en";
 import { datasetsEn } from "./areas/datasets.en";
 import { demandsEn } from "./areas/demands.en";
+import { heEn } from "./areas/he.en";
 import { jobsEn } from "./areas/jobs.en";
+import { mpcEn } from "./areas/mpc.en";
 import { operatorsEn } from "./areas/operators.en";
 import { orgsEn } from "./areas/orgs.en";
 import { psiEn } from "./areas/psi.en";
@@ -241,5 +243,7 @@ export const en: TDictionary = {
   ...trailEn,
   ...vaultEn,
   ...psiEn,
+  ...heEn,
+  ...mpcEn,
   ...jobsEn,
 };

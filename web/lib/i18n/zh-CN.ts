@@ -1,7 +1,9 @@
 import { authorizationsZhCN } from "./areas/authorizations.zh-CN";
 import { datasetsZhCN } from "./areas/datasets.zh-CN";
 import { demandsZhCN } from "./areas/demands.zh-CN";
+import { heZhCN } from "./areas/he.zh-CN";
 import { jobsZhCN } from "./areas/jobs.zh-CN";
+import { mpcZhCN } from "./areas/mpc.zh-CN";
 import { operatorsZhCN } from "./areas/operators.zh-CN";
 import { orgsZhCN } from "./areas/orgs.zh-CN";
 import { psiZhCN } from "./areas/psi.zh-CN";
@@ -227,6 +229,8 @@ export const zhCN = {
   ...orgsZhCN,
   ...trailZhCN,
   ...psiZhCN,
+  ...heZhCN,
+  ...mpcZhCN,
   ...vaultZhCN,
   ...jobsZhCN,
 } as const;

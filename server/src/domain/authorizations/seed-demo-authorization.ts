@@ -25,6 +25,10 @@ export const DEMO_SCENARIO_ID = stableUuid("scenario:city-data-operator:le-distr
 export const DEMO_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:le-district-industry");
 export const DEMO_PSI_SCENARIO_ID = stableUuid("scenario:city-data-operator:le-status-check");
 export const DEMO_PSI_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:le-status-check");
+export const DEMO_HE_SCENARIO_ID = stableUuid("scenario:city-data-operator:le-private-scoring");
+export const DEMO_HE_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:le-private-scoring");
+export const DEMO_MPC_SCENARIO_ID = stableUuid("scenario:city-data-operator:dept-monthly-coverage");
+export const DEMO_MPC_AUTHORIZATION_ID = stableUuid("authorization:city-data-operator:dept-monthly-coverage");
 
 const OPERATOR_KEY = "city-data-operator";
 const SOURCE_KEY = "market-regulation";
@@ -50,11 +54,54 @@ export const DEMO_PSI_SCENARIO = {
   requestedScope: [{ datasetCode: "LE-BASE", fields: ["status", "uscc"] }],
 } as const;
 
+export const DEMO_HE_SCENARIO = {
+  title: "企业密态评分与隐匿查询（授信审批）",
+  purpose:
+    "银行在不暴露其授信模型、查询对象和客户组合的前提下，对企业登记特征（注册资本档位、成立年份、登记状态）进行同态加密计算：私有模型评分、单户隐匿查询和组合统计。银行的输入在其浏览器内加密，授权运营域只在密文上计算，结果只有银行能解密。",
+  beneficiaryClass: "industry",
+  computeMode: "he",
+  expectedOutputs:
+    "以银行密钥加密的每家企业评分、所查企业的特征或组合的统计值；可获知的信息不超过每家企业的注册资本档位、成立年份和登记状态代码。",
+  requestedScope: [
+    { datasetCode: "LE-BASE", fields: ["founded_on", "registered_capital", "status", "uscc"] },
+  ],
+} as const;
+
+/**
+ * The joint statistic of three departments (税务, 人社, 卫健) by multi-party computation: one
+ * scenario and one authorization whose scope spans the three datasets, so each department approves
+ * it (one source step per source organization) before the regulator; every MPC node checks it on
+ * chain for its own dataset and fields before it computes.
+ */
+export const DEMO_MPC_SCENARIO = {
+  title: "跨部门月度服务人次联合统计（公共服务覆盖评估）",
+  purpose:
+    "按月联合统计税务（企业下游客户数）、人社（单位参保人数）和卫健（接种剂次）三个部门记录覆盖的人次，评估公共服务覆盖的季节变化。采用多方安全计算：各部门数据只在本部门安全节点内计算，只输出满足最小分组规模并加噪的联合结果。",
+  beneficiaryClass: "public_welfare",
+  computeMode: "mpc",
+  expectedOutputs:
+    "2025年1月至2026年10月每月的联合记录数、人次合计、均值和方差；联合记录数不足 20 的月份不予输出。",
+  requestedScope: [
+    { datasetCode: "TAX-INVOICE-SUMMARY", fields: ["month", "customers"] },
+    { datasetCode: "SS-EMPLOYER-CONTRIBUTION", fields: ["month", "insured_count"] },
+    { datasetCode: "HC-VACCINATION", fields: ["month", "doses"] },
+  ],
+} as const;
+
 /** One demo authorization: its scenario, the approvals' comments and the products it covers. */
 interface TDemoAuthorization {
   scenarioId: string;
   authorizationId: string;
-  scenario: typeof DEMO_SCENARIO | typeof DEMO_PSI_SCENARIO;
+  scenario:
+    | typeof DEMO_SCENARIO
+    | typeof DEMO_PSI_SCENARIO
+    | typeof DEMO_HE_SCENARIO
+    | typeof DEMO_MPC_SCENARIO;
+  /**
+   * The source organizations that approve (their demo users' e-mails), one per source
+   * organization of the scope's datasets; default: 市市场监督管理局 (source@demo.pdx.cn).
+   */
+  sources?: readonly { orgKey: string; email: string }[];
   sourceComment: string;
   regulatorComment: string;
   /** Codes of the operator's products that run under it. */
@@ -77,6 +124,28 @@ export const DEMO_AUTHORIZATIONS: readonly TDemoAuthorization[] = [
     sourceComment: "统一社会信用代码与登记状态为公示信息，同意以隐私集合求交方式核验，不输出名单以外的企业。",
     regulatorComment: "核验场景已备案，采用隐私集合求交，仅向需求方返回其自有名单的命中结果，同意授权。",
     productCodes: ["le-status-check", "le-register-coverage"],
+  },
+  {
+    scenarioId: DEMO_HE_SCENARIO_ID,
+    authorizationId: DEMO_HE_AUTHORIZATION_ID,
+    scenario: DEMO_HE_SCENARIO,
+    sourceComment:
+      "注册资本仅以档位参与计算，成立日期仅取年份，均为公示登记事项的粗化形式，同意以同态加密方式使用。",
+    regulatorComment: "场景已备案，需求方输入全程加密，输出不超过逐户公示信息的粗化特征，同意授权。",
+    productCodes: ["le-private-scoring", "le-private-lookup", "le-portfolio-stats"],
+  },
+  {
+    scenarioId: DEMO_MPC_SCENARIO_ID,
+    authorizationId: DEMO_MPC_AUTHORIZATION_ID,
+    scenario: DEMO_MPC_SCENARIO,
+    sources: [
+      { orgKey: "tax", email: "tax@demo.pdx.cn" },
+      { orgKey: "human-resources", email: "human-resources@demo.pdx.cn" },
+      { orgKey: "health", email: "health@demo.pdx.cn" },
+    ],
+    sourceComment: "仅用于按月聚合的人次统计，以多方安全计算方式使用，明细不出本部门安全节点，同意授权。",
+    regulatorComment: "场景已备案，三个数据源部门均已同意，多方安全计算方式符合分级授权要求，同意授权。",
+    productCodes: ["dept-monthly-coverage"],
   },
 ];
 
@@ -133,7 +202,7 @@ async function seedOne(
       throw new Error("seed: the demo operator is not admitted (seed the operators first)");
     const operator = await user(db, "operator@demo.pdx.cn");
     const regulator = await user(db, "regulator@demo.pdx.cn");
-    const source = await user(db, "source@demo.pdx.cn");
+    const sources = demo.sources ?? [{ orgKey: SOURCE_KEY, email: "source@demo.pdx.cn" }];
     if (!scenario) {
       await createScenario(db, operator, { ...demo.scenario, requestedScope: scope() }, now, {
         id: demo.scenarioId,
@@ -165,7 +234,15 @@ async function seedOne(
       (await listApprovals(db, "authorization", demo.authorizationId)).map((a) => a.step),
     );
     const steps: [TSessionUser, string, string][] = [
-      [source, sourceStep(orgIdFor(SOURCE_KEY)), demo.sourceComment],
+      ...(await Promise.all(
+        sources.map(
+          async (src): Promise<[TSessionUser, string, string]> => [
+            await user(db, src.email),
+            sourceStep(orgIdFor(src.orgKey)),
+            demo.sourceComment,
+          ],
+        ),
+      )),
       [regulator, REGULATOR_STEP, demo.regulatorComment],
     ];
     for (const [signer, step, comment] of steps) {

@@ -3,7 +3,13 @@
  * Columns are selected explicitly; the product view is built from the stored manifest.
  */
 import type { TPsiItemFormat } from "@pdx/common/psi/normalize";
-import { type TLocalizedText, type TProductManifest, ZProductManifest } from "@pdx/products";
+import {
+  type TEncryptedQueryLogic,
+  type TJointStatisticsLogic,
+  type TLocalizedText,
+  type TProductManifest,
+  ZProductManifest,
+} from "@pdx/products";
 import type { TQueryable } from "../../db";
 import { DomainError } from "../domain-error";
 
@@ -22,6 +28,26 @@ export interface TProductView {
   columns: TProductManifest["columns"];
   /** For a private set intersection: the matched field and how items are normalized. */
   setIntersection: { field: string; format: TPsiItemFormat } | null;
+  /** For an encrypted query: its mode, entity field and features (what a buyer can learn). */
+  encryptedQuery: {
+    mode: TEncryptedQueryLogic["mode"];
+    entityField: string;
+    features: TEncryptedQueryLogic["features"];
+  } | null;
+  /** For joint statistics (MPC): the parties, the group domain, statistics, bounds and ε. */
+  jointStatistics: TJointStatisticsView | null;
+}
+
+/** What a buyer needs to know of a joint-statistics product (its privacy claim is stated on the page). */
+export interface TJointStatisticsView {
+  coordinator: string;
+  parties: { node: string; holder: TLocalizedText; datasetCode: string; version: string }[];
+  groups: string[];
+  statistics: TJointStatisticsLogic["statistics"];
+  bounds: [number, number];
+  epsilon: number;
+  /** Σ rowsPerUnit over the parties: every noise mechanism runs at ε / this. */
+  rowsPerUnit: number;
 }
 
 /** A product with its validated manifest, for the domain (runs). */
@@ -88,6 +114,27 @@ function toCatalogProduct(row: TProductRow): TCatalogProduct {
       setIntersection:
         m.deliveryForm === "private_set_intersection"
           ? { field: m.logic.field, format: m.logic.format }
+          : null,
+      encryptedQuery:
+        m.deliveryForm === "encrypted_query"
+          ? { mode: m.logic.mode, entityField: m.logic.entityField, features: m.logic.features }
+          : null,
+      jointStatistics:
+        m.deliveryForm === "joint_statistics"
+          ? {
+              coordinator: m.logic.coordinator,
+              parties: m.logic.parties.map((p) => ({
+                node: p.node,
+                holder: p.holder,
+                datasetCode: p.datasetCode,
+                version: p.version,
+              })),
+              groups: [...m.logic.groups],
+              statistics: [...m.logic.statistics],
+              bounds: [m.logic.bounds[0], m.logic.bounds[1]],
+              epsilon: m.logic.epsilon,
+              rowsPerUnit: m.logic.parties.reduce((n, p) => n + p.rowsPerUnit, 0),
+            }
           : null,
     },
   };

@@ -10,6 +10,8 @@ import { localizeUnit } from "@/lib/i18n/dictionaries";
 import { useI18n } from "@/lib/i18n/i18n-provider";
 import type { TRole } from "@/lib/routes";
 import { useTRPC } from "@/lib/trpc/client";
+import { HeRunner } from "./he-runner";
+import { MpcRunner } from "./mpc-runner";
 import { PsiRunner } from "./psi-runner";
 
 /** A product's description, data lineage and privacy rule; buyers can run it here. */
@@ -45,7 +47,7 @@ function Product({ id, role }: { id: string; role: TRole }) {
           <p className="lead">{pick(p.summary)}</p>
         </div>
         <div className="run-box">
-          {p.setIntersection ? (
+          {p.setIntersection || p.encryptedQuery || p.jointStatistics ? (
             role === "buyer" ? null : (
               <p className="muted small">{t("product.runBuyerOnly")}</p>
             )
@@ -76,6 +78,12 @@ function Product({ id, role }: { id: string; role: TRole }) {
           minBuyerItems={p.privacyRule.minBuyerItems}
         />
       )}
+      {p.encryptedQuery && role === "buyer" && (
+        <HeRunner productId={p.id} mode={p.encryptedQuery.mode} features={p.encryptedQuery.features} />
+      )}
+      {p.jointStatistics && p.privacyRule.kind === "min-group-size" && role === "buyer" && (
+        <MpcRunner productId={p.id} joint={p.jointStatistics} k={p.privacyRule.k} columns={p.columns} />
+      )}
       {run.isPending && <Loading label={t("product.running")} />}
       {run.isError && <ErrorNotice error={run.error} />}
       {run.data && <RunResult run={run.data} />}
@@ -105,6 +113,18 @@ function Product({ id, role }: { id: string; role: TRole }) {
                 <PrivacyRuleText rule={p.privacyRule} />
               </dd>
             </div>
+            {p.encryptedQuery && (
+              <div>
+                <dt>{t("he.features")}</dt>
+                <dd>
+                  <ul className="plain-list" data-testid="he-features">
+                    {p.encryptedQuery.features.map((f) => (
+                      <li key={f.as}>{pick(f.label)}</li>
+                    ))}
+                  </ul>
+                </dd>
+              </div>
+            )}
             <div>
               <dt>{t("product.deliveryForm")}</dt>
               <dd>

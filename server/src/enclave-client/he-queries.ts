@@ -1,0 +1,121 @@
+/**
+ * The server's client of the enclave's encrypted-query endpoints (common/src/enclave-he.ts): it
+ * fetches a product's entity directory and relays a buyer's homomorphic request — ciphertexts
+ * and public evaluation keys only — signed with the server's key. It cannot decrypt anything.
+ * Answers are checked before use: schema, directory hash, and the job's v2 receipt — signature,
+ * job id, product, version hash, authorization, requester, request hash (heRequestHashOf of what
+ * was sent), mode and sizes, and the output hash, which must be the hash of the response relayed.
+ */
+import { ZEnclaveError } from "@pdx/common/enclave-api";
+import {
+  HE_DIRECTORIES_PATH,
+  HE_JOBS_PATH,
+  heDirectoryHashOf,
+  heOutputHashOf,
+  heRequestBytesOf,
+  heRequestHashOf,
+  type THeDirectory,
+  type THeDirectoryRequest,
+  type THeEnclaveJob,
+  type THeEnclaveJobResult,
+  ZHeDirectory,
+  ZHeDirectoryRequest,
+  ZHeEnclaveJob,
+  ZHeEnclaveJobResult,
+} from "@pdx/common/enclave-he";
+import type { TSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
+import { verifyReceiptV2 } from "@pdx/common/receipt";
+import { DomainError } from "../domain/domain-error";
+import { enclaveRefusal } from "./index";
+import { createSignedCall, INVALID_MESSAGE } from "./signed-call";
+
+export interface THeQueriesClient {
+  directory(request: THeDirectoryRequest): Promise<THeDirectory>;
+  /** Runs one job; resolves with the encrypted response and its verified receipt. */
+  run(job: THeEnclaveJob, jobBody: string): Promise<THeEnclaveJobResult>;
+}
+
+export interface THeQueriesClientOptions {
+  baseUrl: string;
+  serverSigningKey: string;
+  enclavePublicKey: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+function invalid(detail: string): DomainError {
+  return new DomainError("ENCLAVE_RESPONSE_INVALID", INVALID_MESSAGE, `enclave he: ${detail}`);
+}
+
+/** Enclave refusals of encrypted queries: the enclave's checks name what was wrong, safely. */
+function heRefusal(status: number, body: unknown): DomainError {
+  const parsed = ZEnclaveError.safeParse(body);
+  if (parsed.success) {
+    const { code, message } = parsed.data.error;
+    const detail = `enclave he: HTTP ${status} ${code}`;
+    if (code === "QUERY_INVALID" || code === "INVALID_REQUEST")
+      return new DomainError("INVALID_INPUT", message.slice(0, 500), detail);
+    if (code === "LIMIT_EXCEEDED") return new DomainError("ENCLAVE_REFUSED", message.slice(0, 500), detail);
+  }
+  return enclaveRefusal(status, body);
+}
+
+/** Problems of a job's receipt against what was sent and received; empty when it verifies. */
+export function heReceiptProblems(
+  result: THeEnclaveJobResult,
+  job: THeEnclaveJob,
+  requestBytes: number,
+  enclavePublicKey: string,
+): string[] {
+  const signed: TSignedJobReceiptV2 = result.signedReceipt;
+  const r = signed.receipt;
+  const problems: string[] = [];
+  if (!verifyReceiptV2(signed, enclavePublicKey)) problems.push("receipt signature invalid");
+  if (r.jobId !== job.jobId) problems.push("job id mismatch");
+  if (r.product !== `${job.product.code}@${job.product.version}`) problems.push("product mismatch");
+  if (r.productVersionHash !== job.product.versionHash) problems.push("version hash mismatch");
+  if (r.mode !== "real") problems.push("mode mismatch");
+  if (r.authorizationId !== job.authorization.id) problems.push("authorization mismatch");
+  if (r.requesterOrgId !== job.requester.orgId) problems.push("requester mismatch");
+  if (r.requestHash !== heRequestHashOf(job)) problems.push("request hash mismatch");
+  if (r.state !== "released") problems.push("state mismatch");
+  const c = r.computation;
+  if (c?.kind !== "he" || c.mode !== job.mode || c.requestBytes !== requestBytes)
+    problems.push("sizes mismatch");
+  if (result.response.mode !== job.mode) problems.push("response mode mismatch");
+  if (r.outputHash !== heOutputHashOf(result.response)) problems.push("output hash mismatch");
+  return problems;
+}
+
+export function createHeQueriesClient(opts: THeQueriesClientOptions): THeQueriesClient {
+  // An encrypted query over 100k entities takes seconds; 2^20 entities, minutes.
+  const send = createSignedCall({ ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+  return {
+    async directory(request) {
+      const checked = ZHeDirectoryRequest.parse(request);
+      const { status, body } = await send("POST", HE_DIRECTORIES_PATH, JSON.stringify(checked));
+      if (status !== 200) throw heRefusal(status, body);
+      const parsed = ZHeDirectory.safeParse(body);
+      if (!parsed.success) throw invalid("directory: answer does not match the schema");
+      if (heDirectoryHashOf(parsed.data.entities) !== parsed.data.directoryHash)
+        throw invalid("directory: hash does not match its entities");
+      return parsed.data;
+    },
+
+    async run(job, jobBody) {
+      ZHeEnclaveJob.parse(job);
+      const { status, body } = await send("POST", HE_JOBS_PATH, jobBody);
+      if (status !== 200) throw heRefusal(status, body);
+      const parsed = ZHeEnclaveJobResult.safeParse(body);
+      if (!parsed.success) throw invalid("job: answer does not match the schema");
+      const problems = heReceiptProblems(
+        parsed.data,
+        job,
+        heRequestBytesOf(job.request),
+        opts.enclavePublicKey,
+      );
+      if (problems.length > 0) throw invalid(`job: ${problems.join(", ")}`);
+      return parsed.data;
+    },
+  };
+}

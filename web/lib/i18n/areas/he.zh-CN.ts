@@ -1,0 +1,53 @@
+/** UI strings of encrypted-query products (同态加密密态查询), Simplified Chinese (keys prefixed "he."). */
+export const heZhCN = {
+  "usage.feature": "特征计算",
+  "privacy.encryptedInput.per-entity":
+    "密态输入：您的权重或查询对象在浏览器内加密，安全域和平台无法得知；您可获知的信息不超过每家企业的上述特征",
+  "privacy.encryptedInput.subset-aggregate":
+    "密态输入：您的组合在浏览器内加密，安全域和平台无法得知其成员和规模；您可获知的信息不超过组合内企业上述特征的统计值",
+  "delivery.encrypted_query": "同态加密密态查询（输入在浏览器内加密，结果只有您能解密）",
+  "he.features": "可获知的特征（每家企业）",
+  "he.title.scoring": "用我的模型评分",
+  "he.title.lookup": "隐匿查询一家企业",
+  "he.title.aggregate": "统计我的客户组合",
+  "he.intro.scoring":
+    "设置各特征的权重。权重在本页的后台线程中用只保存在本页的密钥加密后发送，安全域为每家企业计算加密评分，只有本页能解密。可选：粘贴要查看评分的企业代码。",
+  "he.intro.lookup":
+    "输入要查询的统一社会信用代码。浏览器下载企业目录，生成只在该企业位置为 1 的加密选择向量；安全域对所有企业同样计算，无法得知您查的是哪一家。",
+  "he.intro.aggregate":
+    "每行一个统一社会信用代码。名单在本页与企业目录对照后变成加密的 0/1 选择向量，安全域看不到组合的成员和规模。",
+  "he.listLabel.scoring": "要查看评分的企业（可选）",
+  "he.listLabel.lookup": "统一社会信用代码",
+  "he.listLabel.aggregate": "客户名单",
+  "he.scheme": "加密方案",
+  "he.scheme.bfv": "BFV（整数，精确）",
+  "he.scheme.ckks": "CKKS（实数，近似）",
+  "he.weightsInvalid": "每个权重须是绝对值不超过 1000 的数",
+  "he.lookupOne": "请输入一个统一社会信用代码",
+  "he.listEmpty": "请至少输入一个代码",
+  "he.notInDirectory": "{code} 不在本产品的企业目录中",
+  "he.keysLocal": "密钥在本页生成并只保存在本页，私钥从不发送",
+  "he.run.scoring": "加密权重并评分",
+  "he.run.lookup": "加密查询",
+  "he.run.aggregate": "加密统计",
+  "he.running": "计算中…",
+  "he.step.directory": "下载企业目录（仅代码）",
+  "he.step.encrypt": "在浏览器内生成密钥并加密",
+  "he.step.compute": "安全域在密文上计算",
+  "he.step.decrypt": "在浏览器内解密",
+  "he.result.title": "结果（仅本页解密）",
+  "he.result.scores": "已解密 {n} 家企业的评分，平均 {mean}",
+  "he.result.entity": "统一社会信用代码",
+  "he.result.score": "评分",
+  "he.result.count": "组合中有 {n} 家企业在目录内",
+  "he.result.feature": "特征",
+  "he.result.sum": "合计",
+  "he.result.mean": "均值",
+  "he.result.variance": "方差",
+  "he.result.missing": "名单中有 {n} 个代码不在企业目录中，未参与计算",
+  "he.result.usage": "使用记录 #{id} 已生成（数据版本 {version}），带安全域签名回执，将批量上链存证",
+  "he.sent.title": "本页发送了什么",
+  "he.sent.body":
+    "方案 {preset}：发送 {sent} MB 密文与公开求值密钥（公钥、旋转密钥），接收 {received} MB 结果密文；企业目录 {n} 项。",
+  "he.sent.none": "私钥从未离开本页：请求中只有密文和公开密钥，安全域和平台无法解密任何内容。",
+} as const;
