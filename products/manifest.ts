@@ -187,6 +187,23 @@ function checkFieldsUsed(
   return declared;
 }
 
+/** Adds an issue at `path` unless `field` is declared in fieldsUsed with one of `usages`. */
+function requireUsage(
+  declared: ReadonlyMap<string, TFieldUsed["usage"]>,
+  field: string,
+  usages: readonly TFieldUsed["usage"][],
+  path: (string | number)[],
+  ctx: TIssueSink,
+): void {
+  const usage = declared.get(field);
+  if (usage !== undefined && usages.includes(usage)) return;
+  ctx.addIssue({
+    code: "custom",
+    path,
+    message: `field "${field}" must be declared in fieldsUsed with usage ${usages.map((u) => `"${u}"`).join(" or ")}`,
+  });
+}
+
 /** Columns must be exactly `expected`, in order. */
 function checkColumns(
   columns: readonly TOutputColumn[],
@@ -263,20 +280,9 @@ export const ZSetIntersectionProductManifest = z
   .superRefine((m, ctx) => {
     const read = new Set([m.logic.field, ...m.logic.filters.map((f) => f.field)]);
     const declared = checkFieldsUsed(m.fieldsUsed, ["match", "filter"], read, ctx);
-    if (declared.get(m.logic.field) !== "match")
-      ctx.addIssue({
-        code: "custom",
-        path: ["logic", "field"],
-        message: `field "${m.logic.field}" must be declared in fieldsUsed with usage "match"`,
-      });
-    for (const [i, f] of m.logic.filters.entries()) {
-      if (declared.get(f.field) !== "filter")
-        ctx.addIssue({
-          code: "custom",
-          path: ["logic", "filters", i, "field"],
-          message: `field "${f.field}" must be declared in fieldsUsed with usage "filter"`,
-        });
-    }
+    requireUsage(declared, m.logic.field, ["match"], ["logic", "field"], ctx);
+    for (const [i, f] of m.logic.filters.entries())
+      requireUsage(declared, f.field, ["filter"], ["logic", "filters", i, "field"], ctx);
     checkColumns(
       m.columns,
       m.privacyRule.reveals === "intersection"
@@ -306,30 +312,12 @@ export const ZEncryptedQueryProductManifest = z
       ...m.logic.filters.map((f) => f.field),
     ]);
     const declared = checkFieldsUsed(m.fieldsUsed, ["match", "feature", "filter"], read, ctx);
-    if (declared.get(m.logic.entityField) !== "match")
-      ctx.addIssue({
-        code: "custom",
-        path: ["logic", "entityField"],
-        message: `field "${m.logic.entityField}" must be declared in fieldsUsed with usage "match"`,
-      });
-    for (const [i, f] of m.logic.features.entries()) {
-      if (declared.get(f.field) !== "feature")
-        ctx.addIssue({
-          code: "custom",
-          path: ["logic", "features", i, "field"],
-          message: `field "${f.field}" must be declared in fieldsUsed with usage "feature"`,
-        });
-    }
-    for (const [i, f] of m.logic.filters.entries()) {
-      // A feature field may also filter (e.g. status: a feature and the active-only filter).
-      const usage = declared.get(f.field);
-      if (usage !== "filter" && usage !== "feature")
-        ctx.addIssue({
-          code: "custom",
-          path: ["logic", "filters", i, "field"],
-          message: `field "${f.field}" must be declared in fieldsUsed with usage "filter" or "feature"`,
-        });
-    }
+    requireUsage(declared, m.logic.entityField, ["match"], ["logic", "entityField"], ctx);
+    for (const [i, f] of m.logic.features.entries())
+      requireUsage(declared, f.field, ["feature"], ["logic", "features", i, "field"], ctx);
+    // A feature field may also filter (e.g. status: a feature and the active-only filter).
+    for (const [i, f] of m.logic.filters.entries())
+      requireUsage(declared, f.field, ["filter", "feature"], ["logic", "filters", i, "field"], ctx);
     const names = m.logic.features.map((f) => f.as);
     if (new Set(names).size !== names.length)
       ctx.addIssue({

@@ -35,7 +35,23 @@ describe("ZEnclaveConfig", () => {
       ENCLAVE_TRUSTED_CLIENT_KEYS: [clientA.publicKey],
       ENCLAVE_SEED_LEGAL_ENTITIES: 100_000,
       ENCLAVE_DATA_DIR: ".data/enclave",
+      ENCLAVE_GENERATED_DATASETS: [],
     });
+  });
+
+  it("reads generated datasets as CODE@VERSION=ROWS and names a bad entry's form", () => {
+    expect(
+      parseConfig(ZEnclaveConfig, {
+        ...base,
+        ENCLAVE_GENERATED_DATASETS: " TAX-INVOICE-SUMMARY@2026.11=4000, HC-VACCINATION@2026.11=12 ",
+      }).ENCLAVE_GENERATED_DATASETS,
+    ).toEqual([
+      { code: "TAX-INVOICE-SUMMARY", version: "2026.11", rows: 4000 },
+      { code: "HC-VACCINATION", version: "2026.11", rows: 12 },
+    ]);
+    expect(() => parseConfig(ZEnclaveConfig, { ...base, ENCLAVE_GENERATED_DATASETS: "TAX@x" })).toThrow(
+      /CODE@VERSION=ROWS/,
+    );
   });
 
   it("takes an optional key-store key of 64 hex characters, never echoing a bad one", () => {

@@ -128,18 +128,28 @@ describe("LE-BASE", () => {
     expect(le.volume.rows).toBe(100_000);
   });
 
-  it("lets every product on a catalog dataset be authorized in the sandbox", () => {
+  it("lets every product on a catalog dataset be authorized in its delivery form's compute mode", () => {
     expect(PRODUCT_MANIFESTS.length).toBeGreaterThan(0);
+    const modeOf = {
+      authorized_query: "sandbox",
+      private_set_intersection: "verification",
+      encrypted_query: "he",
+      joint_statistics: "mpc",
+    } as const;
     for (const p of PRODUCT_MANIFESTS) {
-      const d = entry(p.datasetCode);
-      expect(
-        authorizableProblems(
-          d,
-          p.fieldsUsed.map((f) => f.name),
-          "sandbox",
-        ),
-        p.code,
-      ).toEqual([]);
+      // A joint product reads each party's fields on that party's own dataset.
+      const reads =
+        p.deliveryForm === "joint_statistics"
+          ? p.logic.parties.map((party) => ({
+              dataset: party.datasetCode,
+              fields: [party.groupField, party.valueField],
+            }))
+          : [{ dataset: p.datasetCode, fields: p.fieldsUsed.map((f) => f.name) }];
+      for (const read of reads)
+        expect(
+          authorizableProblems(entry(read.dataset), read.fields, modeOf[p.deliveryForm]),
+          p.code,
+        ).toEqual([]);
     }
     expect(authorizableFields(le, "sandbox")).toEqual([
       "uscc",

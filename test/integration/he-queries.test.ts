@@ -13,10 +13,10 @@ import { bytesToBase64, type THeRequest } from "@pdx/common/he/wire";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { LE_ENTERPRISE_FEATURES } from "@pdx/products/le-enterprise-features";
 import { generateLegalEntities } from "@pdx/seeds/legal-entities";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { productIdFor } from "../../server/src/domain/seed/seed-demo-data";
 import { addSecondBuyer, type TCaller, type TServerTestKit } from "../../server/src/testing/server-test-kit";
+import { codeOf, messageOf } from "../support/call-outcome";
 import { startEnclaveMarketplace, type TEnclaveMarketplace } from "../support/enclave-marketplace";
 
 const SCORING = productIdFor("le-private-scoring", 1);
@@ -40,25 +40,6 @@ const fieldOf = (uscc: string, field: string) => {
 /** The product's features of one enterprise, computed in plain. */
 const featuresOf = (uscc: string) =>
   LE_ENTERPRISE_FEATURES.map((f) => heFeatureValue(f, fieldOf(uscc, f.field)));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-}
-
-async function messageOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 /** Every base64 text in a request, with its path. */
 function blobsOf(value: unknown, path = "request"): [string, string][] {

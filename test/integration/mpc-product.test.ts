@@ -19,7 +19,6 @@ import { sha256Hex } from "@pdx/common/hash";
 import type { TMpcJobSpec } from "@pdx/common/mpc-api";
 import { ZMpcJobSpec } from "@pdx/common/mpc-api";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureCatalogSampleVersion } from "../../enclave/src/ingest/generated-versions";
 import type { TJointGroupTotals } from "../../enclave/src/mpc/joint-vector";
@@ -27,6 +26,7 @@ import {
   startTestEnclaveCluster,
   type TTestEnclaveCluster,
 } from "../../enclave/src/testing/test-enclave-cluster";
+import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
 import { DEMO_MPC_AUTHORIZATION_ID } from "../../server/src/domain/authorizations/seed-demo-authorization";
 import { processChainWrites } from "../../server/src/domain/chain-writes/outbox";
 import { jointJobSpecOf } from "../../server/src/domain/mpc/joint-jobs";
@@ -38,6 +38,7 @@ import {
   type TServerTestKit,
 } from "../../server/src/testing/server-test-kit";
 import { startAuthorizationChain, type TAuthorizationChain } from "../support/authorization-chain";
+import { codeOf } from "../support/call-outcome";
 import {
   MPC_DEMO_MANIFEST,
   MPC_DEMO_NODES,
@@ -54,16 +55,6 @@ let kit: TServerTestKit;
 let mpc: TMpcJobsClient;
 let buyer: TCaller;
 const totalsByJob = new Map<string, readonly TJointGroupTotals[]>();
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-}
 
 /** Polls mpc.refresh until the job ended (at most 30 s). */
 async function runToEnd(caller: TCaller, jobId: string) {
@@ -173,6 +164,11 @@ describe("joint statistics across three department nodes (mpc.*)", () => {
       parties: ["tax", "social", "health"],
     });
     expect((await buyer.mpc.listMine()).map((j) => j.jobId)).toContain(job.jobId);
+    // The auditor's check verifies it with the coordinator node's configured key — and only then.
+    const audited = await verifyUsageRecord(kit.deps, receipt.usageRecordId);
+    expect(audited.checks.find((c) => c.name === "receipt_signature")).toMatchObject({ ok: true });
+    const withoutNodes = await verifyUsageRecord({ ...kit.deps, mpc: null }, receipt.usageRecordId);
+    expect(withoutNodes.checks.find((c) => c.name === "receipt_signature")).toMatchObject({ ok: false });
   });
 
   it("is for buyers only, and a job is its organization's own", async () => {

@@ -11,7 +11,6 @@
 import { generateKeyPair } from "@pdx/common/ed25519";
 import { JOB_END_STATES } from "@pdx/common/enclave-jobs";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TTestEnclave } from "../../enclave/src/testing/test-enclave";
 import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
@@ -29,6 +28,7 @@ import {
   type TCaller,
   type TServerTestKit,
 } from "../../server/src/testing/server-test-kit";
+import { codeOf } from "../support/call-outcome";
 import { startEnclaveMarketplace, type TEnclaveMarketplace } from "../support/enclave-marketplace";
 
 const PRODUCT_ID = productIdFor("le-district-industry", 1);
@@ -51,16 +51,6 @@ async function waitForEnd(caller: TCaller, jobId: string, timeoutMs = 90_000): P
     if ((JOB_END_STATES as readonly string[]).includes(job.state)) return job;
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
   }
 }
 

@@ -13,7 +13,6 @@ import { createSodiumPsiCurve } from "@pdx/common/psi/sodium-curve";
 import { psiBase64ToBytes, psiBytesToBase64 } from "@pdx/common/psi/wire";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { generateLegalEntities } from "@pdx/seeds/legal-entities";
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TTestEnclave } from "../../enclave/src/testing/test-enclave";
 import { verifyUsageRecord } from "../../server/src/domain/audit/verify-usage-record";
@@ -21,6 +20,7 @@ import { DEMO_PSI_AUTHORIZATION_ID } from "../../server/src/domain/authorization
 import { productIdFor } from "../../server/src/domain/seed/seed-demo-data";
 import { addSecondBuyer, type TCaller, type TServerTestKit } from "../../server/src/testing/server-test-kit";
 import type { TAuthorizationChain } from "../support/authorization-chain";
+import { codeOf, messageOf } from "../support/call-outcome";
 import { startEnclaveMarketplace, type TEnclaveMarketplace } from "../support/enclave-marketplace";
 
 const STATUS_CHECK = productIdFor("le-status-check", 1);
@@ -41,25 +41,6 @@ const revoked = register.filter((e) => e.status === "吊销" || e.status === "�
 const operating = register.filter((e) => e.status === "存续" || e.status === "在业").map((e) => e.uscc);
 /** Valid USCCs that are not in the register (another division). */
 const strangers = register.slice(0, 10).map((e) => `${e.uscc.slice(0, 2)}4401${e.uscc.slice(6)}`);
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-}
-
-async function messageOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "OK";
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
 
 /** The buyer page's transport: psi.* procedures, bytes as base64. */
 function transportOf(caller: TCaller, sessionId: string, sent: string[]): TPsiBuyerTransport {

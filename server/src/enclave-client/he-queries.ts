@@ -6,7 +6,6 @@
  * job id, product, version hash, authorization, requester, request hash (heRequestHashOf of what
  * was sent), mode and sizes, and the output hash, which must be the hash of the response relayed.
  */
-import { ZEnclaveError } from "@pdx/common/enclave-api";
 import {
   HE_DIRECTORIES_PATH,
   HE_JOBS_PATH,
@@ -26,7 +25,7 @@ import {
 import type { TSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
-import { enclaveRefusal } from "./index";
+import { protocolRefusal } from "./index";
 import { createSignedCall, INVALID_MESSAGE } from "./signed-call";
 
 export interface THeQueriesClient {
@@ -48,17 +47,7 @@ function invalid(detail: string): DomainError {
 }
 
 /** Enclave refusals of encrypted queries: the enclave's checks name what was wrong, safely. */
-function heRefusal(status: number, body: unknown): DomainError {
-  const parsed = ZEnclaveError.safeParse(body);
-  if (parsed.success) {
-    const { code, message } = parsed.data.error;
-    const detail = `enclave he: HTTP ${status} ${code}`;
-    if (code === "QUERY_INVALID" || code === "INVALID_REQUEST")
-      return new DomainError("INVALID_INPUT", message.slice(0, 500), detail);
-    if (code === "LIMIT_EXCEEDED") return new DomainError("ENCLAVE_REFUSED", message.slice(0, 500), detail);
-  }
-  return enclaveRefusal(status, body);
-}
+const heRefusal = (status: number, body: unknown) => protocolRefusal(status, body, "he");
 
 /** Problems of a job's receipt against what was sent and received; empty when it verifies. */
 export function heReceiptProblems(

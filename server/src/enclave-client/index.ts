@@ -129,6 +129,23 @@ export function createEnclaveClient(opts: TEnclaveClientOptions): TEnclaveClient
   };
 }
 
+/**
+ * The DomainError for a refusal of an interactive protocol call (PSI, HE): the enclave's own
+ * checks of the buyer's input name what was wrong, safely, and reach the buyer as they are;
+ * anything else as for jobs (enclaveRefusal). `what` names the protocol in the internal detail.
+ */
+export function protocolRefusal(status: number, body: unknown, what: string): DomainError {
+  const parsed = ZEnclaveError.safeParse(body);
+  if (parsed.success) {
+    const { code, message } = parsed.data.error;
+    const detail = `enclave ${what}: HTTP ${status} ${code}`;
+    if (code === "QUERY_INVALID" || code === "INVALID_REQUEST")
+      return new DomainError("INVALID_INPUT", message.slice(0, 500), detail);
+    if (code === "LIMIT_EXCEEDED") return new DomainError("ENCLAVE_REFUSED", message.slice(0, 500), detail);
+  }
+  return enclaveRefusal(status, body);
+}
+
 /** The DomainError for an enclave refusal (error body and HTTP status). */
 export function enclaveRefusal(status: number, body: unknown): DomainError {
   const parsed = ZEnclaveError.safeParse(body);

@@ -30,7 +30,7 @@ import {
 } from "@pdx/common/psi/wire";
 import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
-import { enclaveRefusal } from "./index";
+import { protocolRefusal } from "./index";
 import { createSignedCall, INVALID_MESSAGE } from "./signed-call";
 
 export const PSI_SESSIONS_PATH = "/v1/psi/sessions";
@@ -88,7 +88,7 @@ function invalid(detail: string): DomainError {
 function psiRefusal(status: number, body: unknown): DomainError {
   const parsed = ZEnclaveError.safeParse(body);
   if (parsed.success) {
-    const { code, message } = parsed.data.error;
+    const { code } = parsed.data.error;
     const detail = `enclave psi: HTTP ${status} ${code}`;
     if (code === "JOB_UNKNOWN")
       return new DomainError(
@@ -96,12 +96,9 @@ function psiRefusal(status: number, body: unknown): DomainError {
         "the secure computing domain no longer holds this session (it expired or the domain restarted); start again",
         detail,
       );
-    // The enclave's protocol checks (chunk sizes, points, order) name what was wrong, safely.
-    if (code === "QUERY_INVALID" || code === "INVALID_REQUEST")
-      return new DomainError("INVALID_INPUT", message.slice(0, 500), detail);
-    if (code === "LIMIT_EXCEEDED") return new DomainError("ENCLAVE_REFUSED", message.slice(0, 500), detail);
   }
-  return enclaveRefusal(status, body);
+  // The enclave's protocol checks (chunk sizes, points, order) name what was wrong, safely.
+  return protocolRefusal(status, body, "psi");
 }
 
 /** Problems of a finished session's receipt against what was asked and relayed; empty when it verifies. */

@@ -56,6 +56,22 @@ export interface TVerifyDeps {
   chain: TChainClient;
   /** The enclave's ed25519 public key (hex) that signs receipts. */
   enclavePublicKey: string;
+  /** The MPC nodes: a joint job's receipt is signed by its coordinator node's key. */
+  mpc?: { nodes: ReadonlyMap<string, { signingPublicKey: string }> } | null;
+}
+
+/**
+ * The key a receipt must verify with: the enclave's, or — for a joint (MPC) job only — the key of
+ * the configured node the receipt names.
+ */
+function receiptKeyOf(
+  signed: { receipt: { enclaveKeyId: string; computation?: { kind: string } } },
+  deps: TVerifyDeps,
+): string {
+  if (signed.receipt.computation?.kind !== "mpc" || !deps.mpc) return deps.enclavePublicKey;
+  for (const node of deps.mpc.nodes.values())
+    if (keyIdOf(node.signingPublicKey) === signed.receipt.enclaveKeyId) return node.signingPublicKey;
+  return deps.enclavePublicKey;
 }
 
 interface TBatchRow {
@@ -94,7 +110,13 @@ export async function verifyUsageRecord(deps: TVerifyDeps, id: string): Promise<
   ];
 
   // 2. the enclave's receipt: signature, and agreement with the record
-  checks.push(receiptCheck(content, receiptValid, deps.enclavePublicKey));
+  checks.push(
+    receiptCheck(
+      content,
+      receiptValid,
+      receiptValid ? receiptKeyOf(content.receipt as TSignedJobReceiptV2, deps) : deps.enclavePublicKey,
+    ),
+  );
 
   // 3 + 4. batch, chain root, Merkle proof
   if (record.batchId === null || record.leafIndex === null) {
