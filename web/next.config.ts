@@ -11,7 +11,8 @@ const nextConfig: NextConfig = {
   // The API server's address (API_URL) is read by the /trpc route at run time, never baked in.
   typescript: { tsconfigPath: "tsconfig.json" },
   // node-seal's WebAssembly glue (the buyer's HE client, lib/he) imports Node's "module" on its
-  // Node-only path; in the browser bundle that import resolves to a stub that is never called.
+  // Node-only code path, which a browser never takes; the browser bundle resolves that import to
+  // lib/empty-module.ts (a createRequire that throws if it were ever reached).
   turbopack: { resolveAlias: { module: { browser: "./lib/empty-module.ts" } } },
 };
 

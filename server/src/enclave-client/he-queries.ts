@@ -22,10 +22,9 @@ import {
   ZHeEnclaveJob,
   ZHeEnclaveJobResult,
 } from "@pdx/common/enclave-he";
-import type { TSignedJobReceiptV2 } from "@pdx/common/enclave-jobs";
-import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
 import { protocolRefusal } from "./index";
+import { releasedReceiptProblems } from "./released-receipt";
 import { createSignedCall, INVALID_MESSAGE } from "./signed-call";
 
 export interface THeQueriesClient {
@@ -56,23 +55,22 @@ export function heReceiptProblems(
   requestBytes: number,
   enclavePublicKey: string,
 ): string[] {
-  const signed: TSignedJobReceiptV2 = result.signedReceipt;
-  const r = signed.receipt;
-  const problems: string[] = [];
-  if (!verifyReceiptV2(signed, enclavePublicKey)) problems.push("receipt signature invalid");
-  if (r.jobId !== job.jobId) problems.push("job id mismatch");
-  if (r.product !== `${job.product.code}@${job.product.version}`) problems.push("product mismatch");
-  if (r.productVersionHash !== job.product.versionHash) problems.push("version hash mismatch");
-  if (r.mode !== "real") problems.push("mode mismatch");
-  if (r.authorizationId !== job.authorization.id) problems.push("authorization mismatch");
-  if (r.requesterOrgId !== job.requester.orgId) problems.push("requester mismatch");
-  if (r.requestHash !== heRequestHashOf(job)) problems.push("request hash mismatch");
-  if (r.state !== "released") problems.push("state mismatch");
-  const c = r.computation;
+  const problems = releasedReceiptProblems(
+    result.signedReceipt,
+    {
+      jobId: job.jobId,
+      product: job.product,
+      authorizationId: job.authorization.id,
+      requesterOrgId: job.requester.orgId,
+      requestHash: heRequestHashOf(job),
+      outputHash: heOutputHashOf(result.response),
+    },
+    enclavePublicKey,
+  );
+  const c = result.signedReceipt.receipt.computation;
   if (c?.kind !== "he" || c.mode !== job.mode || c.requestBytes !== requestBytes)
     problems.push("sizes mismatch");
   if (result.response.mode !== job.mode) problems.push("response mode mismatch");
-  if (r.outputHash !== heOutputHashOf(result.response)) problems.push("output hash mismatch");
   return problems;
 }
 

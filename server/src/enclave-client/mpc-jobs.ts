@@ -21,10 +21,10 @@ import {
   ZMpcJobSpec,
   ZMpcJobStatus,
 } from "@pdx/common/mpc-api";
-import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { z } from "zod";
 import { DomainError } from "../domain/domain-error";
 import { enclaveRefusal } from "./index";
+import { releasedReceiptProblems } from "./released-receipt";
 import { createSignedCall, INVALID_MESSAGE, type TSignedCall } from "./signed-call";
 
 /** One MPC node as the server knows it (server config MPC_NODES). */
@@ -68,18 +68,19 @@ export function mpcReceiptProblems(
   status: TMpcJobStatus,
   coordinatorPublicKey: string,
 ): string[] {
-  const problems: string[] = [];
   const r = signed.receipt;
-  if (!verifyReceiptV2(signed, coordinatorPublicKey)) problems.push("receipt signature invalid");
-  if (r.jobId !== spec.jobId) problems.push("job id mismatch");
-  if (spec.product) {
-    if (r.product !== `${spec.product.code}@${spec.product.version}`) problems.push("product mismatch");
-    if (r.productVersionHash !== spec.product.versionHash) problems.push("version hash mismatch");
-  }
-  if (r.authorizationId !== (spec.authorization?.id ?? null)) problems.push("authorization mismatch");
-  if (r.requesterOrgId !== spec.buyer.orgId) problems.push("requester mismatch");
-  if (r.requestHash !== mpcRequestHash(spec)) problems.push("request hash mismatch");
-  if (r.state !== "released" || r.mode !== "real") problems.push("state mismatch");
+  const problems = releasedReceiptProblems(
+    signed,
+    {
+      jobId: spec.jobId,
+      ...(spec.product ? { product: spec.product } : {}),
+      authorizationId: spec.authorization?.id ?? null,
+      requesterOrgId: spec.buyer.orgId,
+      requestHash: mpcRequestHash(spec),
+      outputHash: status.result ? sha256Hex(canonicalJson(status.result)) : "(no result)",
+    },
+    coordinatorPublicKey,
+  );
   const c = r.computation;
   if (
     c?.kind !== "mpc" ||
@@ -92,8 +93,6 @@ export function mpcReceiptProblems(
     canonicalJson(spec.parties.map((p) => ({ code: p.dataset, version: p.version })))
   )
     problems.push("datasets mismatch");
-  if (!status.result || r.outputHash !== sha256Hex(canonicalJson(status.result)))
-    problems.push("output hash mismatch");
   return problems;
 }
 

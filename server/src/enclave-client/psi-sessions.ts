@@ -28,9 +28,9 @@ import {
   ZPsiPointsChunk,
   ZPsiTagsChunk,
 } from "@pdx/common/psi/wire";
-import { verifyReceiptV2 } from "@pdx/common/receipt";
 import { DomainError } from "../domain/domain-error";
 import { protocolRefusal } from "./index";
+import { releasedReceiptProblems } from "./released-receipt";
 import { createSignedCall, INVALID_MESSAGE } from "./signed-call";
 
 export const PSI_SESSIONS_PATH = "/v1/psi/sessions";
@@ -107,19 +107,21 @@ export function psiReceiptProblems(
   expect: TPsiExpectation,
   enclavePublicKey: string,
 ): string[] {
-  const problems: string[] = [];
-  const r = signed.receipt;
   const q = expect.request;
-  if (!verifyReceiptV2(signed, enclavePublicKey)) problems.push("receipt signature invalid");
-  if (r.jobId !== q.sessionId) problems.push("session id mismatch");
-  if (r.product !== `${q.product.code}@${q.product.version}`) problems.push("product mismatch");
-  if (r.productVersionHash !== q.product.versionHash) problems.push("version hash mismatch");
-  if (r.mode !== "real") problems.push("mode mismatch");
-  if (r.authorizationId !== q.authorization.id) problems.push("authorization mismatch");
-  if (r.requesterOrgId !== q.requester.orgId) problems.push("requester mismatch");
-  if (r.requestHash !== psiRequestHashOf(q)) problems.push("request hash mismatch");
-  if (r.state !== "released") problems.push("state mismatch");
-  const c = r.computation;
+  const problems = releasedReceiptProblems(
+    signed,
+    {
+      jobId: q.sessionId,
+      product: q.product,
+      authorizationId: q.authorization.id,
+      requesterOrgId: q.requester.orgId,
+      requestHash: psiRequestHashOf(q),
+      outputHash: psiOutputHashOf(expect.chunkDigests),
+    },
+    enclavePublicKey,
+    "session id",
+  );
+  const c = signed.receipt.computation;
   if (
     c?.kind !== "psi" ||
     c.reveals !== q.mode ||
@@ -127,7 +129,6 @@ export function psiReceiptProblems(
     c.datasetItems !== expect.serverSetSize
   )
     problems.push("set sizes mismatch");
-  if (r.outputHash !== psiOutputHashOf(expect.chunkDigests)) problems.push("output hash mismatch");
   return problems;
 }
 

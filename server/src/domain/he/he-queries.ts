@@ -25,7 +25,7 @@ import type { TSessionUser } from "../auth/session-user";
 import { getCatalogProduct } from "../catalog/products";
 import { DomainError } from "../domain-error";
 import { authorizationForProduct } from "../runs/product-authorization";
-import { insertUsageRecord, nextUsageRecordId } from "../usage/usage-record";
+import { insertUsageRecordOfReceipt } from "../usage/usage-record";
 
 export interface THeDeps {
   db: TDb;
@@ -156,24 +156,20 @@ export async function runHeQuery(
   if (computation?.kind !== "he") throw new Error("unreachable: receipt verified as an HE receipt");
   const createdAt = deps.now?.() ?? new Date();
   await deps.db.withTransaction(async (tx) => {
-    const usageId = await nextUsageRecordId(tx);
-    await insertUsageRecord(tx, {
-      id: usageId,
-      runId: job.jobId,
-      createdAt: createdAt.toISOString(),
-      userId: user.id,
-      orgId: user.org.id,
-      productId: id,
-      productCode: manifest.code,
-      productVersion: manifest.version,
-      datasetCode: receipt.datasets[0]?.code ?? manifest.datasetCode,
-      datasetVersion: receipt.datasets[0]?.version ?? input.datasetVersion,
-      fields: receipt.fieldsTouched,
-      rowsRead: receipt.rowsRead,
-      outputHash: receipt.outputHash,
-      requestHash: receipt.requestHash,
-      receipt: signed,
-    });
+    const usageId = await insertUsageRecordOfReceipt(
+      tx,
+      {
+        runId: job.jobId,
+        createdAt,
+        userId: user.id,
+        orgId: user.org.id,
+        productId: id,
+        productCode: manifest.code,
+        productVersion: manifest.version,
+        fallbackDataset: { code: manifest.datasetCode, version: input.datasetVersion },
+      },
+      signed,
+    );
     await tx.query(
       `INSERT INTO he_queries (id, product_id, requester_org_id, requester_user_id, mode, preset, entity_count,
           dataset_version, request_bytes, response_bytes, usage_record_id, created_at)

@@ -31,7 +31,7 @@ import type { TSessionUser } from "../auth/session-user";
 import { getCatalogProduct } from "../catalog/products";
 import { DomainError } from "../domain-error";
 import { authorizationForProduct, type TProductAuthorization } from "../runs/product-authorization";
-import { insertUsageRecord, nextUsageRecordId } from "../usage/usage-record";
+import { insertUsageRecordOfReceipt } from "../usage/usage-record";
 
 export interface TJointJobDeps {
   db: TDb;
@@ -264,7 +264,6 @@ export async function refreshJointJob(
     return getJointJob(deps.db, user, row.id);
   }
   const signed = status.receipt!;
-  const receipt = signed.receipt;
   const coordinatorParty = row.spec.parties.find((p) => p.node === row.spec.coordinator)!;
   await deps.db.withTransaction(async (tx) => {
     const { rows: current } = await tx.query<{ state: string }>(
@@ -272,24 +271,20 @@ export async function refreshJointJob(
       [row.id],
     );
     if (current[0]?.state !== "running") return;
-    const id = await nextUsageRecordId(tx);
-    await insertUsageRecord(tx, {
-      id,
-      runId: row.id,
-      createdAt: endedAt.toISOString(),
-      userId: row.requester_user_id,
-      orgId: row.requester_org_id,
-      productId: row.product_id,
-      productCode: row.spec.product?.code ?? "",
-      productVersion: row.spec.product?.version ?? 0,
-      datasetCode: receipt.datasets[0]?.code ?? coordinatorParty.dataset,
-      datasetVersion: receipt.datasets[0]?.version ?? coordinatorParty.version,
-      fields: receipt.fieldsTouched,
-      rowsRead: receipt.rowsRead,
-      outputHash: receipt.outputHash,
-      requestHash: receipt.requestHash,
-      receipt: signed,
-    });
+    const id = await insertUsageRecordOfReceipt(
+      tx,
+      {
+        runId: row.id,
+        createdAt: endedAt,
+        userId: row.requester_user_id,
+        orgId: row.requester_org_id,
+        productId: row.product_id,
+        productCode: row.spec.product?.code ?? "",
+        productVersion: row.spec.product?.version ?? 0,
+        fallbackDataset: { code: coordinatorParty.dataset, version: coordinatorParty.version },
+      },
+      signed,
+    );
     await tx.query(
       "UPDATE mpc_jobs SET state = 'released', result = $2, usage_record_id = $3, ended_at = $4 WHERE id = $1",
       [row.id, JSON.stringify(status.result), id, endedAt],

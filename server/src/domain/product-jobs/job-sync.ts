@@ -10,7 +10,7 @@ import { JOB_END_STATES, type TProductJobStatus } from "@pdx/common/enclave-jobs
 import type { TDb, TQueryable } from "../../db";
 import type { TProductJobsClient } from "../../enclave-client/product-jobs";
 import { appendAuditEvent } from "../trail/audit-trail";
-import { insertUsageRecord, nextUsageRecordId } from "../usage/usage-record";
+import { insertUsageRecordOfReceipt } from "../usage/usage-record";
 import { expectationOf, JOB_SELECT, type TJobReviewState, type TProductJobRow } from "./job-view";
 
 /** Object type of product jobs in the audit trail. */
@@ -146,33 +146,26 @@ async function writeJobUsageRecord(
   now: Date,
 ): Promise<string> {
   const signed = status.signedReceipt!;
-  const receipt = signed.receipt;
   // One record per job: a record for this job id (e.g. from a retried transaction) is reused.
   const { rows: existing } = await tx.query<{ id: string }>(
     "SELECT id::text AS id FROM usage_records WHERE run_id = $1",
     [row.id],
   );
   if (existing[0]) return existing[0].id;
-  const first = receipt.datasets[0];
-  const id = await nextUsageRecordId(tx);
-  await insertUsageRecord(tx, {
-    id,
-    runId: row.id,
-    createdAt: now.toISOString(),
-    userId: row.requester_user_id,
-    orgId: row.requester_org_id,
-    productId: row.product_id,
-    productCode: row.product_code,
-    productVersion: row.version_number,
-    datasetCode: first?.code ?? NO_DATASET,
-    datasetVersion: first?.version ?? NO_DATASET,
-    fields: receipt.fieldsTouched,
-    rowsRead: receipt.rowsRead,
-    outputHash: receipt.outputHash,
-    requestHash: receipt.requestHash,
-    receipt: signed,
-  });
-  return id;
+  return insertUsageRecordOfReceipt(
+    tx,
+    {
+      runId: row.id,
+      createdAt: now,
+      userId: row.requester_user_id,
+      orgId: row.requester_org_id,
+      productId: row.product_id,
+      productCode: row.product_code,
+      productVersion: row.version_number,
+      fallbackDataset: { code: NO_DATASET, version: NO_DATASET },
+    },
+    signed,
+  );
 }
 
 /** Dataset code and version of a usage record whose job read no dataset (failed or cancelled early). */

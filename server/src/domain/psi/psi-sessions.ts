@@ -26,7 +26,7 @@ import type { TSessionUser } from "../auth/session-user";
 import { getCatalogProduct } from "../catalog/products";
 import { DomainError } from "../domain-error";
 import { authorizationForProduct } from "../runs/product-authorization";
-import { insertUsageRecord, nextUsageRecordId } from "../usage/usage-record";
+import { insertUsageRecordOfReceipt } from "../usage/usage-record";
 
 export interface TPsiDeps {
   db: TDb;
@@ -287,7 +287,6 @@ export async function finishPsiSession(
       dataset: row.server_chunk_digests as string[],
     },
   });
-  const receipt = signed.receipt;
   const finishedAt = deps.now?.() ?? new Date();
   await deps.db.withTransaction(async (tx) => {
     const { rows: current } = await tx.query<{ state: string }>(
@@ -295,24 +294,20 @@ export async function finishPsiSession(
       [row.id],
     );
     if (current[0]?.state !== "open") return;
-    const id = await nextUsageRecordId(tx);
-    await insertUsageRecord(tx, {
-      id,
-      runId: row.id,
-      createdAt: finishedAt.toISOString(),
-      userId: row.request.requester.userId,
-      orgId: row.requester_org_id,
-      productId: row.product_id,
-      productCode: row.request.product.code,
-      productVersion: row.request.product.version,
-      datasetCode: receipt.datasets[0]?.code ?? row.request.datasetCode,
-      datasetVersion: receipt.datasets[0]?.version ?? row.started.datasetVersion,
-      fields: receipt.fieldsTouched,
-      rowsRead: receipt.rowsRead,
-      outputHash: receipt.outputHash,
-      requestHash: receipt.requestHash,
-      receipt: signed,
-    });
+    const id = await insertUsageRecordOfReceipt(
+      tx,
+      {
+        runId: row.id,
+        createdAt: finishedAt,
+        userId: row.request.requester.userId,
+        orgId: row.requester_org_id,
+        productId: row.product_id,
+        productCode: row.request.product.code,
+        productVersion: row.request.product.version,
+        fallbackDataset: { code: row.request.datasetCode, version: row.started.datasetVersion },
+      },
+      signed,
+    );
     await tx.query(
       "UPDATE psi_sessions SET state = 'finished', usage_record_id = $2, finished_at = $3 WHERE id = $1",
       [row.id, id, finishedAt],

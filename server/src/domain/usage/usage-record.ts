@@ -134,3 +134,49 @@ export async function nextUsageRecordId(tx: TQueryable): Promise<string> {
   );
   return rows[0]!.id;
 }
+
+/** Who ran what: the part of a usage record a v2 receipt does not state. */
+export interface TUsageRun {
+  runId: string;
+  createdAt: Date;
+  userId: string;
+  orgId: string;
+  productId: string;
+  productCode: string;
+  productVersion: number;
+  /** Dataset code and version recorded when the receipt names none (a job that read nothing). */
+  fallbackDataset: { code: string; version: string };
+}
+
+/**
+ * Writes the usage record of a run from its signed v2 receipt (product job, PSI session,
+ * encrypted query, joint job): dataset, fields, rows read and both hashes come from the receipt,
+ * so the record agrees with what the enclave (or coordinator node) signed. Returns its id.
+ */
+export async function insertUsageRecordOfReceipt(
+  tx: TQueryable,
+  run: TUsageRun,
+  signed: TSignedJobReceiptV2,
+): Promise<string> {
+  const receipt = signed.receipt;
+  const first = receipt.datasets[0];
+  const id = await nextUsageRecordId(tx);
+  await insertUsageRecord(tx, {
+    id,
+    runId: run.runId,
+    createdAt: run.createdAt.toISOString(),
+    userId: run.userId,
+    orgId: run.orgId,
+    productId: run.productId,
+    productCode: run.productCode,
+    productVersion: run.productVersion,
+    datasetCode: first?.code ?? run.fallbackDataset.code,
+    datasetVersion: first?.version ?? run.fallbackDataset.version,
+    fields: receipt.fieldsTouched,
+    rowsRead: receipt.rowsRead,
+    outputHash: receipt.outputHash,
+    requestHash: receipt.requestHash,
+    receipt: signed,
+  });
+  return id;
+}
